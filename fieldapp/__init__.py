@@ -1,0 +1,95 @@
+"""fieldapp: phone-first fieldwork for participatory action research in neighbourhoods."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, session
+
+from fieldapp.config import load_config
+from fieldapp.extensions import babel, csrf, db, login_manager, migrate
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _resource_dir(name: str) -> str:
+    """Templates, static files and translations: inside the package when installed from a
+    wheel, beside it in a source checkout."""
+    inside = _PACKAGE / "_shipped" / name
+    return str(inside if inside.is_dir() else _PACKAGE.parent / name)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("FIELDAPP_INSTANCE") or None,
+        instance_relative_config=True,
+        template_folder=_resource_dir("templates"),
+        static_folder=_resource_dir("static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = _resource_dir("translations")
+    if config:
+        app.config.update(config)
+
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    logging.getLogger("fieldapp").setLevel(logging.INFO)
+
+    from fieldapp import i18n
+
+    i18n.check_catalogs(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_PACKAGE / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    _init_login(app)
+
+    from fieldapp import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from fieldapp.common import errors, security, templating
+
+    errors.register_error_handlers(app)
+    security.register_security(app)
+    templating.register_templating(app)
+    app.after_request(i18n.remember_explicit_choice)
+
+    from fieldapp.accounts.views import bp as accounts_bp
+    from fieldapp.areas.views import bp as areas_bp
+    from fieldapp.audit.views import bp as audit_bp
+    from fieldapp.common.views import bp as common_bp
+    from fieldapp.studies.views import bp as studies_bp
+
+    app.register_blueprint(common_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(areas_bp)
+    app.register_blueprint(studies_bp)
+    app.register_blueprint(audit_bp)
+
+    from fieldapp.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from fieldapp.accounts.services import user_for_session
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    # Our own server-side sessions replace Flask-Login's session protection.
+    login_manager.session_protection = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return user_for_session(user_id, session.get("sid"))

@@ -1,0 +1,300 @@
+"""Logging in and out, re-authentication, invitations and the profile."""
+
+from __future__ import annotations
+
+import base64
+import io
+from urllib.parse import urlsplit
+
+import qrcode
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from fieldapp.accounts import services
+from fieldapp.accounts.access import role_required
+from fieldapp.accounts.forms import (
+    ROLE_LABELS,
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    InvitationForm,
+    LoginForm,
+    ProfileForm,
+    ReauthenticateForm,
+)
+from fieldapp.accounts.models import Role
+from fieldapp.extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+ERRORS = {
+    "invalid": _l("The username or password is not correct."),
+    "throttled": _l("Too many attempts. Please wait 15 minutes and try again."),
+    "too_short": _l("A password needs at least 10 characters."),
+    "too_long": _l("This password is too long."),
+    "common": _l("This password is too common and easy to guess. Choose another one."),
+    "contains_username": _l("The password must not contain your username."),
+    "bad_username": _l("Use only lower-case letters, digits, dots and dashes."),
+    "username_taken": _l("This username is already in use. Choose another one."),
+    "role_not_allowed": _l("You cannot invite someone with this role."),
+    "study_not_allowed": _l("You can only invite people to studies you coordinate."),
+    "area_not_allowed": _l("Only an administrator can assign areas."),
+    "invitation_unusable": _l("This invitation link has expired or was already used."),
+}
+
+
+def client_address() -> str:
+    return request.remote_addr or ""
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only redirect within fieldapp (no open redirects)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with username and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("studies.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data, form.password.data, client_address())
+        except services.AccountError as error:
+            db.session.commit()  # keep the failed attempt: it counts towards the limit
+            form.password.errors.append(ERRORS[error.code])
+            return render_template("accounts/login.html", form=form), 200
+        lang = session.get("lang")
+        session.clear()  # a new session at every login
+        if lang:
+            session["lang"] = lang
+        session["sid"] = services.start_session(user)
+        login_user(user)
+        db.session.commit()
+        return redirect(safe_next(request.args.get("next"), url_for("studies.home")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End the session on this device; the cookie stops working everywhere."""
+    services.end_session(session.get("sid"))
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    db.session.commit()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/reauthenticate", methods=["GET", "POST"])
+@login_required
+def reauthenticate():
+    """Ask for the password again before a sensitive action."""
+    form = ReauthenticateForm()
+    target = safe_next(request.args.get("next"), url_for("studies.home"))
+    if form.validate_on_submit():
+        try:
+            services.reauthenticate(
+                current_user, session.get("sid"), form.password.data, client_address()
+            )
+        except services.AccountError as error:
+            db.session.commit()
+            form.password.errors.append(ERRORS[error.code])
+        else:
+            db.session.commit()
+            return redirect(target)
+    return render_template("accounts/reauthenticate.html", form=form)
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def _invitation_form() -> InvitationForm:
+    from fieldapp.studies.services import areas_user_may_create_studies_in, studies_for
+
+    form = InvitationForm()
+    allowed = services.roles_inviter_may_invite(current_user)
+    form.role.choices = [(role.value, ROLE_LABELS[role.value]) for role in allowed]
+    studies = [s for s in studies_for(current_user) if s.state != "closed"]
+    from fieldapp.studies.services import can_manage_study
+
+    form.study_id.choices = [("", _("No study yet"))] + [
+        (str(s.id), s.title) for s in studies if can_manage_study(current_user, s)
+    ]
+    if current_user.role == Role.ADMIN:
+        form.area_id.choices = [("", _("No area"))] + [
+            (str(a.id), a.name) for a in areas_user_may_create_studies_in(current_user)
+        ]
+    else:
+        form.area_id.choices = [("", _("No area"))]
+    if request.method == "GET" and request.args.get("study"):
+        form.study_id.data = request.args.get("study")
+    return form
+
+
+def _qr_data_uri(url: str) -> str:
+    image = qrcode.make(url, box_size=6, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@role_required(Role.ADMIN, Role.COORDINATOR)
+def invitations():
+    """Invite a person and list the invitations sent."""
+    from fieldapp.areas.models import Area
+    from fieldapp.studies.models import Study
+
+    form = _invitation_form()
+    if form.validate_on_submit():
+        study = db.session.get(Study, int(form.study_id.data)) if form.study_id.data else None
+        area = db.session.get(Area, int(form.area_id.data)) if form.area_id.data else None
+        try:
+            invitation, token = services.create_invitation(
+                current_user,
+                role=form.role.data,
+                username=form.username.data,
+                display_name=form.display_name.data,
+                email=form.email.data,
+                locale=form.locale.data,
+                languages_spoken=form.languages_spoken.data,
+                study=study,
+                area=area,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            field = form.username if "username" in error.code else form.role
+            if error.code == "study_not_allowed":
+                field = form.study_id
+            elif error.code == "area_not_allowed":
+                field = form.area_id
+            field.errors.append(ERRORS[error.code])
+        else:
+            db.session.commit()
+            link = url_for("accounts.accept_invitation", token=token, _external=True)
+            return render_template(
+                "accounts/invitation_created.html",
+                invitation=invitation,
+                link=link,
+                qr=_qr_data_uri(link),
+            )
+    listed = services.invitations_visible_to(current_user)
+    return render_template(
+        "accounts/invitations.html", form=form, invitations=listed, role_labels=ROLE_LABELS
+    )
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@role_required(Role.ADMIN, Role.COORDINATOR)
+def revoke_invitation(invitation_id: int):
+    """Withdraw an invitation that has not been used yet."""
+    from fieldapp.accounts.models import Invitation
+
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or (
+        current_user.role != Role.ADMIN and invitation.invited_by_id != current_user.id
+    ):
+        abort(404)
+    services.revoke_invitation(invitation, current_user)
+    db.session.commit()
+    flash(_("The invitation was withdrawn."), "info")
+    return redirect(url_for("accounts.invitations"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Set a password with an invitation link and log in."""
+    if len(token) > 100:
+        abort(404)
+    invitation = services.find_usable_invitation(token)
+    if invitation is None:
+        return render_template("accounts/invitation_unusable.html"), 410
+    if current_user.is_authenticated:
+        services.end_session(session.get("sid"))
+        logout_user()
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, form.password.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            form.password.errors.append(ERRORS[error.code])
+        else:
+            session.clear()
+            session["sid"] = services.start_session(user)
+            login_user(user)
+            if user.locale:
+                session["lang"] = user.locale
+            db.session.commit()
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("studies.home"))
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
+
+
+# ---------------------------------------------------------------- profile
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Change name, app language and languages spoken."""
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or "nl"
+    if form.validate_on_submit():
+        services.set_profile(
+            current_user,
+            display_name=form.display_name.data,
+            locale=form.locale.data,
+            languages=form.languages_spoken.data,
+        )
+        session["lang"] = form.locale.data
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile", lang=form.locale.data))
+    return render_template(
+        "accounts/profile.html", form=form, password_form=ChangePasswordForm(prefix="pw")
+    )
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    """Change the password; other devices are logged out."""
+    form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            target = form.current if error.code == "invalid" else form.password
+            target.errors.append(ERRORS[error.code])
+        else:
+            services.end_all_sessions(current_user)
+            session["sid"] = services.start_session(current_user)
+            db.session.commit()
+            flash(_("Your password is changed. Other devices are logged out."), "success")
+            return redirect(url_for("accounts.profile"))
+    profile_form = ProfileForm(obj=current_user)
+    return render_template("accounts/profile.html", form=profile_form, password_form=form), 400

@@ -1,0 +1,1 @@
+"""Focus areas and neighbourhoods, and who coordinates research in them."""

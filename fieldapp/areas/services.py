@@ -1,0 +1,86 @@
+"""Area rules: creating and editing areas and naming their coordinators (admins only)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from fieldapp.accounts.models import Role, User
+from fieldapp.areas.models import Area
+from fieldapp.audit import services as audit
+from fieldapp.extensions import db
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CBS_CODE_RE = re.compile(r"^BU\d{8}$")
+
+
+class AreaError(Exception):
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def parse_cbs_codes(text: str) -> list[str]:
+    """CBS neighbourhood codes, separated by commas, spaces or new lines (BU + 8 digits)."""
+    codes = [c.strip().upper() for c in re.split(r"[\s,;]+", text or "") if c.strip()]
+    bad = [c for c in codes if not CBS_CODE_RE.match(c)]
+    if bad:
+        raise AreaError("bad_cbs_code", code=bad[0][:20])
+    return list(dict.fromkeys(codes))
+
+
+def _check(slug: str, exclude_id: int | None) -> None:
+    if not SLUG_RE.match(slug):
+        raise AreaError("bad_slug")
+    found = db.session.scalar(select(Area.id).where(Area.slug == slug))
+    if found is not None and found != exclude_id:
+        raise AreaError("slug_taken")
+
+
+def coordinator_candidates() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(User.role == Role.COORDINATOR).order_by(User.display_name)
+        )
+    )
+
+
+def _set_coordinators(area: Area, coordinator_ids: list[int]) -> None:
+    wanted = [u for u in coordinator_candidates() if u.id in set(coordinator_ids)]
+    if len(wanted) != len(set(coordinator_ids)):
+        raise AreaError("unknown_coordinator")
+    area.coordinators = wanted
+
+
+def save_area(
+    actor: User,
+    area: Area | None,
+    *,
+    name: str,
+    slug: str,
+    municipality: str,
+    cbs_codes: list[str],
+    coordinator_ids: list[int],
+) -> Area:
+    if actor.role != Role.ADMIN:
+        raise AreaError("not_allowed")
+    slug = slug.strip().lower()
+    _check(slug, area.id if area is not None else None)
+    created = area is None
+    if created:
+        area = Area()
+        db.session.add(area)
+    area.name = name.strip()
+    area.slug = slug
+    area.municipality = municipality.strip()
+    area.cbs_codes = cbs_codes
+    _set_coordinators(area, coordinator_ids)
+    db.session.flush()
+    audit.record("area_created" if created else "area_updated", area, actor=actor)
+    return area
+
+
+def all_areas() -> list[Area]:
+    return list(db.session.scalars(select(Area).order_by(Area.name)))

@@ -1,0 +1,1 @@
+"""Pieces every domain uses: errors, security headers, tokens, template helpers."""

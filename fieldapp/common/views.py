@@ -1,0 +1,38 @@
+"""The front door, the health check and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from fieldapp.extensions import db
+
+bp = Blueprint("common", __name__)
+
+
+@bp.get("/")
+def index():
+    """Send people to their home screen, or to the login page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("studies.home"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/healthz")
+def healthz():
+    """Report whether the app can reach its database, as JSON for monitoring."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        db.session.rollback()
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return jsonify({"status": "ok" if status == 200 else "degraded", "database": database}), status
+
+
+@bp.get("/languages")
+def languages():
+    """List the interface languages, each in its own script (the switcher without a menu)."""
+    return render_template("common/languages.html")

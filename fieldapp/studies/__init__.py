@@ -1,0 +1,1 @@
+"""Studies: research in one area, its themes, state and members."""
