@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.accounts import services
 from fieldapp.accounts.access import role_required
@@ -134,19 +135,19 @@ def _invitation_form() -> InvitationForm:
 
     form = InvitationForm()
     allowed = services.roles_inviter_may_invite(current_user)
-    form.role.choices = [(role.value, ROLE_LABELS[role.value]) for role in allowed]
+    form.role.choices = [Choice(role.value, ROLE_LABELS[role.value]) for role in allowed]
     studies = [s for s in studies_for(current_user) if s.state != "closed"]
     from fieldapp.studies.services import can_manage_study
 
-    form.study_id.choices = [("", _("No study yet"))] + [
-        (str(s.id), s.title) for s in studies if can_manage_study(current_user, s)
+    form.study_id.choices = [Choice("", _("No study yet"))] + [
+        Choice(str(s.id), s.title) for s in studies if can_manage_study(current_user, s)
     ]
     if current_user.role == Role.ADMIN:
-        form.area_id.choices = [("", _("No area"))] + [
-            (str(a.id), a.name) for a in areas_user_may_create_studies_in(current_user)
+        form.area_id.choices = [Choice("", _("No area"))] + [
+            Choice(str(a.id), a.name) for a in areas_user_may_create_studies_in(current_user)
         ]
     else:
-        form.area_id.choices = [("", _("No area"))]
+        form.area_id.choices = [Choice("", _("No area"))]
     if request.method == "GET" and request.args.get("study"):
         form.study_id.data = request.args.get("study")
     return form

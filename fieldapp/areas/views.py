@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.accounts.access import role_required
 from fieldapp.accounts.models import Role
@@ -27,7 +28,7 @@ ERRORS = {
 def _form(area: Area | None) -> AreaForm:
     form = AreaForm(obj=area)
     form.coordinators.choices = [
-        (u.id, f"{u.display_name} ({u.username})") for u in services.coordinator_candidates()
+        Choice(u.id, f"{u.display_name} ({u.username})") for u in services.coordinator_candidates()
     ]
     if area is not None and not form.is_submitted():
         form.cbs_codes.data = ", ".join(area.cbs_codes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import ValidationError
 
 from fieldapp.i18n import LANGUAGES
@@ -17,7 +18,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def language_choices():
-    return [(lang.code, lang.native_name) for lang in LANGUAGES]
+    return [Choice(lang.code, lang.native_name) for lang in LANGUAGES]
 
 
 class NoControlCharacters:

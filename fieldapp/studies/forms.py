@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from fieldapp.common.forms import MultiCheckboxField, NoControlCharacters, language_choices, strip
@@ -55,7 +56,7 @@ class StudyForm(FlaskForm):
     )
     themes = MultiCheckboxField(
         _l("Themes of the research agenda"),
-        choices=list(AGENDA_THEMES.items()),
+        choices=[Choice(key, label) for key, label in AGENDA_THEMES.items()],
     )
     custom_themes = StringField(
         _l("Other themes (optional)"),

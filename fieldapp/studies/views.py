@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.accounts.access import role_required
 from fieldapp.accounts.models import Role, User
@@ -73,13 +74,12 @@ def _study_form(study=None) -> StudyForm:
     form = StudyForm(obj=study)
     areas = services.areas_user_may_create_studies_in(current_user)
     if study is not None:
-        form.area_id.choices = [(str(study.area_id), study.area.name)]
+        del form.area_id  # a study stays in its area
         if not form.is_submitted():
-            form.area_id.data = str(study.area_id)
             form.themes.data = [t.key for t in study.themes if not t.is_custom]
             form.custom_themes.data = ", ".join(t.label for t in study.themes if t.is_custom)
     else:
-        form.area_id.choices = [(str(a.id), a.name) for a in areas]
+        form.area_id.choices = [Choice(str(a.id), a.name) for a in areas]
         if not form.is_submitted() and not form.languages.data:
             form.languages.data = ["nl"]
     return form
@@ -100,7 +100,7 @@ def _form_kwargs(form: StudyForm) -> dict:
 
 def _error_field(form: StudyForm, code: str):
     return {
-        "area_not_allowed": form.area_id,
+        "area_not_allowed": getattr(form, "area_id", form.title),
         "no_languages": form.languages,
         "unknown_language": form.languages,
         "retention_in_past": form.retention_date,
@@ -143,7 +143,7 @@ def show(study):
     if can_manage:
         add_form = AddMemberForm()
         add_form.user_id.choices = [
-            (str(u.id), f"{u.display_name} ({u.username})")
+            Choice(str(u.id), f"{u.display_name} ({u.username})")
             for u in services.co_researchers_addable(current_user, study)
         ]
     return render_template(
@@ -224,7 +224,7 @@ def add_member(study):
     """Add a co-researcher to the study."""
     form = AddMemberForm()
     form.user_id.choices = [
-        (str(u.id), u.username) for u in services.co_researchers_addable(current_user, study)
+        Choice(str(u.id), u.username) for u in services.co_researchers_addable(current_user, study)
     ]
     if not form.validate_on_submit():
         flash(_("Choose a co-researcher from the list."), "error")
