@@ -63,6 +63,11 @@ def _add_test_routes(application):
         "/_test/sensitive", "sensitive_probe", recent_login_required(lambda: "sensitive ok")
     )
 
+    def boom():
+        raise RuntimeError("an unexpected failure with a secret: K7Q-3MX")
+
+    application.add_url_rule("/_test/boom", "boom_probe", boom)
+
 
 @pytest.fixture(autouse=True)
 def _clean_database(request, app):

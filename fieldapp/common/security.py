@@ -35,7 +35,9 @@ def add_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=(self)")
     # Pages are personal unless a view says otherwise; static files may be cached.
     if _is_static():
-        headers.setdefault("Cache-Control", "public, max-age=86400")
+        # Versioned asset URLs (?v=<content hash>) never change, so phones keep them.
+        if request.args.get("v"):
+            headers["Cache-Control"] = "public, max-age=31536000, immutable"
     elif not getattr(response, "public_page", False):
         headers["Cache-Control"] = "no-store"
     if request.is_secure:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+import hashlib
+from pathlib import Path
+
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime
 
 from fieldapp import i18n
@@ -20,7 +23,21 @@ def url_with_lang(code: str) -> str:
     return url_for("common.index", lang=code)
 
 
+_asset_versions: dict[str, str] = {}
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with a hash of its content, so it can be cached for good."""
+    version = _asset_versions.get(filename)
+    if version is None or current_app.debug:
+        path = Path(current_app.static_folder) / filename
+        version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        _asset_versions[filename] = version
+    return url_for("static", filename=filename, v=version)
+
+
 def register_templating(app: Flask) -> None:
+    app.jinja_env.globals["static_url"] = static_url
     app.context_processor(i18n.template_globals)
     app.jinja_env.globals["url_with_lang"] = url_with_lang
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (

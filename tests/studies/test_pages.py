@@ -12,9 +12,9 @@ from fieldapp.studies.models import Study, StudyMember
 from tests.conftest import login
 
 
-def _study_form(area_id, **overrides):
+def _study_form(area, **overrides):
     data = {
-        "area_id": str(area_id),
+        "area_id": str(area),
         "title": "Spelen op straat",
         "research_question": "Waar spelen kinderen in de wijk, en waar niet?",
         "lead_organisation": "Hogeschool Zuyd",
@@ -87,7 +87,7 @@ def test_bad_study_input_gets_a_message_and_writes_nothing(
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert message.lower() in html.lower()
-    assert "class=\"error-message\"" in html
+    assert 'class="error-message"' in html
     with app.app_context():
         assert db.session.scalar(select(func.count(Study.id))) == 0
 
@@ -175,13 +175,17 @@ def test_co_researcher_does_not_see_fellow_co_researchers(app, study, make_user)
     fellow = make_user("co_researcher", display_name="Karel Collega")
     with app.app_context():
         db.session.add(
-            StudyMember(study_id=study.id, user=db.session.get(User, fellow.id), role="co_researcher")
+            StudyMember(
+                study_id=study.id, user=db.session.get(User, fellow.id), role="co_researcher"
+            )
         )
         db.session.commit()
     other = make_user("co_researcher")
     with app.app_context():
         db.session.add(
-            StudyMember(study_id=study.id, user=db.session.get(User, other.id), role="co_researcher")
+            StudyMember(
+                study_id=study.id, user=db.session.get(User, other.id), role="co_researcher"
+            )
         )
         db.session.commit()
     client = login(app.test_client(), other)
@@ -242,9 +246,7 @@ def test_last_coordinator_cannot_be_removed(app, as_admin, study, coordinator):
 
 
 def test_member_ids_that_are_not_numbers_are_refused(as_coordinator, study):
-    response = as_coordinator.post(
-        f"/studies/{study.id}/members/remove", data={"user_id": "abc"}
-    )
+    response = as_coordinator.post(f"/studies/{study.id}/members/remove", data={"user_id": "abc"})
     assert response.status_code == 404
 
 
