@@ -57,17 +57,14 @@ def test_database_refuses_unknown_state(ctx, area, coordinator):
     from sqlalchemy import text
     from sqlalchemy.exc import IntegrityError
 
+    insert = text(
+        "INSERT INTO studies (slug, area_id, title, research_question, "
+        "lead_organisation, state, retention_date, languages, created_at, updated_at) "
+        "VALUES ('x', :area, 't', 'q', 'o', 'finished', '2030-01-01', '[]', "
+        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+    )
     with pytest.raises(IntegrityError):
-        db.session.execute(
-            text(
-                "INSERT INTO studies (slug, area_id, title, research_question, "
-                "lead_organisation, state, retention_date, languages, created_at, updated_at) "
-                "VALUES ('x', :area, 't', 'q', 'o', 'finished', '2030-01-01', '[]', "
-                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-            ),
-            {"area": area.id},
-        )
-        db.session.flush()
+        db.session.execute(insert, {"area": area.id})
 
 
 def test_transition_guard_blocks_with_its_messages(ctx, make_study, area, coordinator):
