@@ -16,9 +16,9 @@ CBS_CODE_RE = re.compile(r"^BU\d{8}$")
 
 
 class AreaError(Exception):
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
+    def __init__(self, reason: str, /, **params):
+        super().__init__(reason)
+        self.code = reason
         self.params = params
 
 

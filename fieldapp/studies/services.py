@@ -26,9 +26,9 @@ from fieldapp.studies.themes import AGENDA_THEMES
 
 
 class StudyError(Exception):
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
+    def __init__(self, reason: str, /, **params):
+        super().__init__(reason)
+        self.code = reason
         self.params = params
 
 
