@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 from flask_login import current_user
 
 
@@ -37,9 +37,8 @@ def language(code: str) -> Language:
 
 def select_locale() -> str:
     """Explicit choice (?lang= or remembered) → user profile → Accept-Language → Dutch."""
-    explicit = request.args.get("lang", "").strip().lower()
-    if explicit in _BY_CODE:
-        g.lang_explicit = explicit
+    explicit = _explicit_choice()
+    if explicit:
         return explicit
     remembered = session.get(SESSION_KEY)
     if remembered in _BY_CODE:
@@ -50,9 +49,14 @@ def select_locale() -> str:
     return best or DEFAULT_LANGUAGE
 
 
+def _explicit_choice() -> str | None:
+    code = request.args.get("lang", "").strip().lower()
+    return code if code in _BY_CODE else None
+
+
 def remember_explicit_choice(response):
     """Keep a ?lang= choice in the session so the next page stays in that language."""
-    chosen = g.get("lang_explicit")
+    chosen = _explicit_choice()
     if chosen and session.get(SESSION_KEY) != chosen:
         session[SESSION_KEY] = chosen
     return response

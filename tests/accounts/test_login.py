@@ -207,3 +207,35 @@ def test_recent_login_is_not_asked_again(app, client, co_researcher):
     _age_login(app, 15)
     with app.app_context():
         assert not login_is_recent(sid)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"username": "", "password": ""},
+        {"username": "samira1", "password": ""},
+        {"username": "", "password": "something long"},
+        {"username": "x" * 65, "password": "something long"},
+        {"username": "samira1", "password": "p" * 300},
+        {},
+    ],
+)
+def test_bad_login_input_gets_a_message_and_writes_nothing(app, client, co_researcher, data):
+    response = client.post("/login?lang=en", data=data)
+    assert response.status_code == 200
+    assert 'class="error-message"' in response.get_data(as_text=True)
+    with app.app_context():
+        # Nothing was even attempted: form errors do not count as login attempts.
+        assert db.session.scalar(select(func.count(LoginAttempt.id))) == 0
+        assert db.session.scalar(select(func.count(UserSession.id))) == 0
+
+
+def test_login_errors_are_in_the_users_language(client, co_researcher):
+    english = client.post("/login?lang=en", data={"username": "", "password": ""})
+    dutch = client.post("/login?lang=nl", data={"username": "", "password": ""})
+    arabic = client.post("/login?lang=ar", data={"username": "", "password": ""})
+    assert "Enter your username." in english.get_data(as_text=True)
+    for response in (dutch, arabic):
+        html = response.get_data(as_text=True)
+        assert 'class="error-message"' in html
+        assert "Enter your username." not in html

@@ -108,3 +108,9 @@ def test_pages_are_actually_translated(client, code):
     html = client.get(f"/login?lang={code}").get_data(as_text=True)
     assert "Log in" not in html
     assert "Password" not in html
+
+
+def test_choice_on_a_redirect_is_remembered(client):
+    response = client.get("/?lang=uk")
+    assert response.status_code == 302
+    assert 'lang="uk"' in _html_tag(client.get("/login"))
