@@ -49,7 +49,7 @@ format: install ## Format the code with ruff
 
 .PHONY: translations
 translations: $(VENV)/.installed ## Extract strings, update every catalog, compile them
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project fieldapp --copyright-holder "fieldapp" .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* .venv build" -o translations/messages.pot --no-location --sort-output --project fieldapp --copyright-holder "fieldapp" .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(MAKE) compile
 

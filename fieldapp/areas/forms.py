@@ -12,7 +12,7 @@ from fieldapp.common.forms import MultiCheckboxField, NoControlCharacters, strip
 
 class AreaForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        _l("Name of the area"),
         filters=[strip],
         validators=[
             InputRequired(_l("Enter a name.")),

@@ -76,6 +76,8 @@ def test_catalogs_hold_every_string_in_the_code(tmp_path):
             "_l",
             "-k",
             "lazy_gettext",
+            "--ignore-dirs",
+            ".* .venv build",
             "-o",
             str(pot),
             "--no-location",
