@@ -42,6 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     logging.getLogger("fieldapp").setLevel(logging.INFO)
+    from fieldapp.common.logs import install_log_redaction
+
+    install_log_redaction()
 
     from fieldapp import i18n
 
@@ -64,13 +67,22 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldapp.areas.views import bp as areas_bp
     from fieldapp.audit.views import bp as audit_bp
     from fieldapp.common.views import bp as common_bp
+    from fieldapp.consent.public import bp as participant_page_bp
+    from fieldapp.consent.views import bp as consent_bp
+    from fieldapp.participants.views import bp as participants_bp
     from fieldapp.studies.views import bp as studies_bp
 
-    app.register_blueprint(common_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(areas_bp)
-    app.register_blueprint(studies_bp)
-    app.register_blueprint(audit_bp)
+    for blueprint in (
+        common_bp,
+        accounts_bp,
+        areas_bp,
+        studies_bp,
+        participants_bp,
+        consent_bp,
+        participant_page_bp,
+        audit_bp,
+    ):
+        app.register_blueprint(blueprint)
 
     from fieldapp.cli import register_cli
 

@@ -13,13 +13,16 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("demo")
     def demo_command():
         """Seed the demo area, accounts and study (safe to run again)."""
-        from fieldapp.demo import seed_demo
+        from fieldapp.demo import demo_participant_token, seed_demo
 
         logins = seed_demo()
+        token = demo_participant_token()
         db.session.commit()
         click.echo("Demo ready. Log in at http://127.0.0.1:5000 with:")
         for username, password, role in logins:
             click.echo(f"  {role:<14} {username:<12} {password}")
+        if token:
+            click.echo("A participant's own page (no login): http://127.0.0.1:5000/p/" + token)
 
     @app.cli.command("create-admin")
     @click.argument("username")
@@ -49,6 +52,27 @@ def register_cli(app: Flask) -> None:
         )
         db.session.commit()
         click.echo(f"Administrator {name} created.")
+
+    @app.cli.command("purge")
+    @click.option("--dry-run", is_flag=True, help="Show what would be erased; change nothing.")
+    def purge_command(dry_run):
+        """Erase personal data of studies past their retention date (schedule it daily)."""
+        from fieldapp.consent.services import purge_study, studies_past_retention
+
+        studies = studies_past_retention()
+        total = 0
+        for study in studies:
+            count = purge_study(study, dry_run=dry_run)
+            total += count
+            verb = "would erase" if dry_run else "erased"
+            click.echo(
+                f"{study.slug} (retention date {study.retention_date.isoformat()}): "
+                f"{verb} {count} participant{'s' if count != 1 else ''}"
+            )
+        if not dry_run:
+            db.session.commit()
+        if not studies or total == 0:
+            click.echo("Nothing to erase." if not dry_run else "Nothing would be erased.")
 
     @app.cli.command("purge-logins")
     @click.option("--days", default=30, show_default=True)

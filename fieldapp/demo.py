@@ -65,7 +65,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
             contact_email="onderzoek@example.nl",
             state=StudyState.FIELDWORK,
             retention_date=dt.date.today().replace(year=dt.date.today().year + 2),
-            languages=["nl", "ar", "pl", "tr"],
+            languages=["nl", "en", "ar", "tr", "pl", "uk"],
             created_by_id=None,
         )
         study.themes = [
@@ -86,4 +86,91 @@ def seed_demo() -> list[tuple[str, str, str]]:
         if users[username].id not in present:
             study.members.append(StudyMember(user=users[username], role=role))
     db.session.flush()
+    _seed_consent(study, users)
     return [(row[0], row[5], row[2]) for row in DEMO_ACCOUNTS]
+
+
+def _signature_png() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (480, 160), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line(
+        [(30, 110), (80, 40), (120, 120), (170, 50), (230, 115), (300, 60), (440, 90)],
+        fill=0,
+        width=5,
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _seed_consent(study: Study, users: dict[str, User]) -> None:
+    """A published consent form in six languages, four participants, one of them withdrawn."""
+    from fieldapp.consent import services as consent
+    from fieldapp.consent.demo_texts import INFORMATION, LABELS
+    from fieldapp.participants.models import Participant, ParticipantTombstone
+    from fieldapp.participants.services import create_participant
+
+    coordinator = users["coordinator"]
+    if consent.current_form(study) is None:
+        form = consent.start_new_version(coordinator, study)
+        for language in study.languages:
+            consent.save_text(coordinator, form, language, INFORMATION[language], LABELS[language])
+        consent.publish_form(coordinator, form)
+    already = db.session.scalar(
+        select(Participant.id).where(Participant.study_id == study.id).limit(1)
+    ) or db.session.scalar(
+        select(ParticipantTombstone.id).where(ParticipantTombstone.study_id == study.id).limit(1)
+    )
+    if already:
+        return
+    no = dict.fromkeys(("audio", "quote", "photo", "recontact", "reuse"), False)
+    people = [
+        # (who meets them, language, age band, decisions, method, extra)
+        ("samira", "ar", "45_64", {**no, "audio": True, "quote": True}, "spoken", {}),
+        (
+            "samira",
+            "nl",
+            "25_44",
+            {**no, "quote": True, "recontact": True, "reuse": True},
+            "paper",
+            {"paper_reference": "HN-2026-014", "contact": {"email": "buur@example.nl"}},
+        ),
+        ("piotr", "pl", "65_plus", {**no, "audio": True, "reuse": True}, "signature", {}),
+        ("piotr", "uk", "18_24", {**no, "quote": True}, "spoken", {}),
+    ]
+    made = []
+    for username, language, age_band, decisions, method, extra in people:
+        who = users[username]
+        participant = create_participant(who, study, language=language, age_band=age_band)
+        consent.record_consent(
+            who,
+            participant,
+            decisions={"take_part": True, **decisions},
+            method=method,
+            language=language,
+            declaration=method == "spoken",
+            signature_png=_signature_png() if method == "signature" else None,
+            **extra,
+        )
+        made.append(participant)
+    # The last one changed their mind: only a tombstone remains.
+    consent.withdraw_participant(made[-1], reason="participant")
+
+
+def demo_participant_token() -> str | None:
+    """A fresh link to one demo participant's own page (older links of theirs stop working)."""
+    from fieldapp.participants.models import Participant
+    from fieldapp.participants.services import issue_token
+
+    participant = db.session.scalar(
+        select(Participant)
+        .join(Study)
+        .where(Study.slug == DEMO_STUDY_SLUG)
+        .order_by(Participant.id)
+        .limit(1)
+    )
+    return issue_token(participant) if participant is not None else None

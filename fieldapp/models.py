@@ -3,11 +3,35 @@
 from fieldapp.accounts.models import Invitation, LoginAttempt, User, UserSession
 from fieldapp.areas.models import Area, area_coordinators
 from fieldapp.audit.models import AuditEntry
+from fieldapp.consent.models import (
+    ConsentDecision,
+    ConsentForm,
+    ConsentItem,
+    ConsentRecord,
+    ConsentText,
+)
+from fieldapp.media.models import MediaFile
+from fieldapp.participants.models import (
+    ErasedSubmission,
+    Participant,
+    ParticipantContact,
+    ParticipantTombstone,
+)
 from fieldapp.studies.models import Study, StudyMember, StudyTheme
 
 __all__ = [
     "Area",
     "AuditEntry",
+    "ConsentDecision",
+    "ConsentForm",
+    "ConsentItem",
+    "ConsentRecord",
+    "ConsentText",
+    "ErasedSubmission",
+    "MediaFile",
+    "Participant",
+    "ParticipantContact",
+    "ParticipantTombstone",
     "Invitation",
     "LoginAttempt",
     "Study",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +16,8 @@ os.environ.setdefault("FIELDAPP_ENV", "testing")
 from fieldapp import create_app  # noqa: E402
 from fieldapp.extensions import db  # noqa: E402
 from tests.dbutil import fresh_database  # noqa: E402
+
+pytest_plugins = ["tests.consent.conftest"]
 
 PASSWORD = "correct horse battery"
 
@@ -85,6 +89,9 @@ def _clean_database(request, app):
             with db.engine.begin() as conn:
                 for table in tables:
                     conn.execute(table.delete())
+    media = Path(app.config["MEDIA_ROOT"])
+    if media.exists():
+        shutil.rmtree(media)
 
 
 @pytest.fixture

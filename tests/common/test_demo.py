@@ -31,6 +31,10 @@ def test_demo_is_idempotent_and_prints_logins(app, runner):
     assert second.exit_code == 0
     with app.app_context():
         assert _counts() == counts == (4, 1, 1, 3)
+        from fieldapp.participants.models import Participant, ParticipantTombstone
+
+        assert db.session.scalar(select(func.count(Participant.id))) == 3
+        assert db.session.scalar(select(func.count(ParticipantTombstone.id))) == 1
 
 
 def test_demo_logins_work(app, runner, client):
@@ -40,6 +44,13 @@ def test_demo_logins_work(app, runner, client):
     response = client.post("/login", data={"username": "samira", "password": password})
     assert response.status_code == 302
     assert "Samen in de buurt" in client.get("/home").get_data(as_text=True)
+
+
+def test_demo_participant_page_works(app, runner, client):
+    result = runner.invoke(args=["demo"])
+    link = next(ln for ln in result.output.splitlines() if "/p/" in ln).split()[-1]
+    response = client.get(link.replace("http://127.0.0.1:5000", ""))
+    assert response.status_code == 200
 
 
 def test_create_admin_command(app, runner):

@@ -69,10 +69,12 @@ def test_database_refuses_unknown_state(ctx, area, coordinator):
 
 def test_transition_guard_blocks_with_its_messages(ctx, make_study, area, coordinator):
     from fieldapp.accounts.models import User
+    from tests.consent.conftest import publish_consent
 
     study_ns = make_study(area, coordinators=[coordinator], state="draft")
     study = db.session.get(Study, study_ns.id)
     actor = db.session.get(User, coordinator.id)
+    publish_consent(study.id, coordinator.id)
 
     def guard(s):
         return ["consent text missing for ar"]
@@ -90,7 +92,12 @@ def test_transition_guard_blocks_with_its_messages(ctx, make_study, area, coordi
 
 
 def test_state_change_through_the_page(app, as_coordinator, make_study, area, coordinator):
+    from tests.consent.conftest import publish_consent
+
     study = make_study(area, coordinators=[coordinator], state="draft")
+    with app.app_context():
+        publish_consent(study.id, coordinator.id)
+        db.session.commit()
     response = as_coordinator.post(f"/studies/{study.id}/state", data={"target": "fieldwork"})
     assert response.status_code == 302
     with app.app_context():

@@ -1,0 +1,1 @@
+"""Consent: versioned multilingual forms, consent records, the gate, withdrawal and erasure."""

@@ -1,0 +1,526 @@
+"""Consent rules: forms and versions, recording consent, the gate, withdrawal and erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+
+from fieldapp.accounts.models import User
+from fieldapp.audit import services as audit
+from fieldapp.consent.models import (
+    METHODS,
+    STANDARD_ITEMS,
+    ConsentDecision,
+    ConsentForm,
+    ConsentItem,
+    ConsentRecord,
+    ConsentText,
+    Item,
+)
+from fieldapp.db import utcnow
+from fieldapp.extensions import db
+from fieldapp.participants.models import (
+    ErasedSubmission,
+    Participant,
+    ParticipantContact,
+    ParticipantTombstone,
+)
+from fieldapp.studies.models import Study, StudyState
+from fieldapp.studies.services import register_transition_guard, slugify
+
+
+class ConsentError(Exception):
+    def __init__(self, reason: str, /, **params):
+        super().__init__(reason)
+        self.code = reason
+        self.params = params
+
+
+class ConsentRequired(Exception):
+    """Refusal of the gate: nothing about this participant may be stored."""
+
+    def __init__(self, reason: str, item: str | None = None):
+        super().__init__(f"{reason}: {item}" if item else reason)
+        self.reason = reason
+        self.item = item
+
+
+# ---------------------------------------------------------------- forms and versions
+
+
+def current_form(study: Study) -> ConsentForm | None:
+    """The newest published version: the one participants consent to now."""
+    return db.session.scalar(
+        select(ConsentForm)
+        .where(ConsentForm.study_id == study.id, ConsentForm.state == "published")
+        .order_by(ConsentForm.version.desc())
+        .limit(1)
+    )
+
+
+def draft_form(study: Study) -> ConsentForm | None:
+    return db.session.scalar(
+        select(ConsentForm).where(ConsentForm.study_id == study.id, ConsentForm.state == "draft")
+    )
+
+
+def forms_of(study: Study) -> list[ConsentForm]:
+    return list(
+        db.session.scalars(
+            select(ConsentForm)
+            .where(ConsentForm.study_id == study.id)
+            .order_by(ConsentForm.version.desc())
+        )
+    )
+
+
+def start_new_version(actor: User, study: Study) -> ConsentForm:
+    """The draft to edit: the open draft, or a copy of the current version as the next one."""
+    existing = draft_form(study)
+    if existing is not None:
+        return existing
+    latest = current_form(study)
+    last_version = db.session.scalar(
+        select(func.max(ConsentForm.version)).where(ConsentForm.study_id == study.id)
+    )
+    form = ConsentForm(study=study, version=(last_version or 0) + 1, created_by_id=actor.id)
+    if latest is None:
+        form.items = [ConsentItem(key=key, position=n) for n, key in enumerate(STANDARD_ITEMS)]
+    else:
+        form.items = [
+            ConsentItem(key=i.key, position=i.position, label=i.label) for i in latest.items
+        ]
+        form.texts = [
+            ConsentText(
+                language=t.language, information=t.information, item_labels=dict(t.item_labels)
+            )
+            for t in latest.texts
+        ]
+    db.session.add(form)
+    db.session.flush()
+    audit.record("consent_version_started", form, actor=actor, study_id=study.id)
+    return form
+
+
+def set_items(actor: User, form: ConsentForm, standard: list[str], custom: list[str]) -> None:
+    """Choose the items of a draft. Taking part is always an item."""
+    form.ensure_editable()
+    keys: list[str] = [Item.TAKE_PART]
+    for key in standard:
+        if key not in STANDARD_ITEMS:
+            raise ConsentError("unknown_item")
+        if key not in keys:
+            keys.append(key)
+    custom_keys = {}
+    for label in custom:
+        label = " ".join(label.split())
+        if not label:
+            continue
+        if len(label) > 80:
+            raise ConsentError("item_too_long")
+        custom_keys["custom:" + slugify(label)] = label
+    keys.extend(k for k in custom_keys if k not in keys)
+    existing = {item.key: item for item in form.items}
+    for key, item in existing.items():
+        if key not in keys:
+            form.items.remove(item)
+    for position, key in enumerate(keys):
+        if key in existing:
+            existing[key].position = position
+            existing[key].label = custom_keys.get(key)
+        else:
+            form.items.append(ConsentItem(key=key, position=position, label=custom_keys.get(key)))
+    # A new custom item starts with its name as the wording in every language.
+    for text in form.texts:
+        labels = {k: v for k, v in text.item_labels.items() if k in keys}
+        for key, label in custom_keys.items():
+            labels.setdefault(key, label)
+        text.item_labels = labels
+    audit.record("consent_items_changed", form, actor=actor, study_id=form.study_id)
+
+
+def save_text(
+    actor: User, form: ConsentForm, language: str, information: str, item_labels: dict[str, str]
+) -> ConsentText:
+    form.ensure_editable()
+    if language not in form.study.languages:
+        raise ConsentError("unknown_language")
+    text = form.text_for(language)
+    if text is None:
+        text = ConsentText(language=language)
+        form.texts.append(text)
+    text.information = information.strip()
+    text.item_labels = {
+        key: " ".join((item_labels.get(key) or "").split()) for key in form.item_keys()
+    }
+    audit.record("consent_text_saved", form, actor=actor, study_id=form.study_id, language=language)
+    return text
+
+
+def publishing_problems(form: ConsentForm) -> list[tuple[str, str]]:
+    """(language, problem) pairs that stop a version from being published."""
+    problems = []
+    for language in form.study.languages:
+        text = form.text_for(language)
+        if text is None or not text.information.strip():
+            problems.append((language, "no_information"))
+        elif text.missing_labels():
+            problems.append((language, "missing_labels"))
+    return problems
+
+
+def publish_form(actor: User, form: ConsentForm) -> None:
+    """Freeze a version. From now on participants consent to it, and it never changes."""
+    form.ensure_editable()
+    if publishing_problems(form):
+        raise ConsentError("incomplete")
+    form.state = "published"
+    form.published_at = utcnow()
+    audit.record("consent_version_published", form, actor=actor, study_id=form.study_id)
+
+
+def missing_consent_languages(study: Study) -> list[str]:
+    form = current_form(study)
+    if form is None:
+        return list(study.languages)
+    return [
+        lang
+        for lang in study.languages
+        if form.text_for(lang) is None or not form.text_for(lang).is_complete
+    ]
+
+
+def _fieldwork_guard(study: Study) -> list[str]:
+    from flask_babel import gettext as _
+
+    from fieldapp.i18n import language
+
+    missing = missing_consent_languages(study)
+    if not missing:
+        return []
+    names = ", ".join(language(code).native_name for code in missing)
+    return [
+        _(
+            "Publish a consent text in every language of the study first. Missing: %(names)s.",
+            names=names,
+        )
+    ]
+
+
+register_transition_guard(StudyState.FIELDWORK, _fieldwork_guard)
+
+
+# ---------------------------------------------------------------- recording consent
+
+PAPER_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./_\-]{0,59}$")
+GUARDIAN_RELATIONS = ("parent", "guardian")
+
+
+def consent_record_for(participant: Participant, form: ConsentForm | None) -> ConsentRecord | None:
+    if form is None:
+        return None
+    return db.session.scalar(
+        select(ConsentRecord).where(
+            ConsentRecord.participant_id == participant.id, ConsentRecord.form_id == form.id
+        )
+    )
+
+
+def latest_record(participant: Participant) -> ConsentRecord | None:
+    return db.session.scalar(
+        select(ConsentRecord)
+        .join(ConsentForm)
+        .where(ConsentRecord.participant_id == participant.id)
+        .order_by(ConsentForm.version.desc())
+        .limit(1)
+    )
+
+
+def record_consent(
+    actor: User,
+    participant: Participant,
+    *,
+    decisions: dict[str, bool | None],
+    method: str,
+    language: str,
+    paper_reference: str | None = None,
+    declaration: bool = False,
+    signature_png: bytes | None = None,
+    guardian_consented: bool = False,
+    guardian_relation: str | None = None,
+    guardian_method: str | None = None,
+    contact: dict[str, str] | None = None,
+) -> ConsentRecord | None:
+    """Record consent to the study's current version.
+
+    Returns None when the participant does not want to take part: then the participant
+    is removed again and nothing about them is kept.
+    """
+    from fieldapp.participants.services import can_see_participant
+
+    study = participant.study
+    if not can_see_participant(actor, participant) or study.member_role(actor) is None:
+        raise ConsentError("not_allowed")
+    form = current_form(study)
+    if form is None or form.text_for(language) is None:
+        raise ConsentError("no_consent_text")
+    if consent_record_for(participant, form) is not None:
+        raise ConsentError("already_recorded")
+    missing = [key for key in form.item_keys() if decisions.get(key) is None]
+    if missing:
+        raise ConsentError("missing_items", items=missing)
+    if not decisions[Item.TAKE_PART]:
+        _forget_new_participant(participant, actor)
+        return None
+    if method not in METHODS:
+        raise ConsentError("unknown_method")
+    if method == "paper":
+        paper_reference = (paper_reference or "").strip()
+        if not PAPER_REFERENCE.match(paper_reference):
+            raise ConsentError("paper_reference")
+    else:
+        paper_reference = None
+    if method == "spoken" and not declaration:
+        raise ConsentError("declaration")
+    if method == "signature" and not signature_png:
+        raise ConsentError("signature_missing")
+    if participant.is_minor:
+        if not guardian_consented:
+            raise ConsentError("guardian_missing")
+        if guardian_relation not in GUARDIAN_RELATIONS or guardian_method not in METHODS:
+            raise ConsentError("guardian_details")
+    contact = {k: (v or "").strip() for k, v in (contact or {}).items() if (v or "").strip()}
+    if contact and not decisions.get(Item.RECONTACT):
+        raise ConsentError("contact_without_recontact")
+
+    record = ConsentRecord(
+        participant_id=participant.id,
+        form=form,
+        language=language,
+        method=method,
+        paper_reference=paper_reference,
+        declaration_confirmed=bool(declaration) if method == "spoken" else False,
+        taken_by_id=actor.id,
+        guardian_consented=participant.is_minor and guardian_consented,
+        guardian_relation=guardian_relation if participant.is_minor else None,
+        guardian_method=guardian_method if participant.is_minor else None,
+    )
+    record.decisions = [
+        ConsentDecision(item_key=key, granted=bool(decisions[key])) for key in form.item_keys()
+    ]
+    if method == "signature":
+        from fieldapp.media.services import store_image
+
+        record.signature = store_image(
+            signature_png, kind="signature", created_by=actor, max_side=1200
+        )
+    db.session.add(record)
+    if contact:
+        participant.contact = ParticipantContact(
+            name=contact.get("name"), email=contact.get("email"), phone=contact.get("phone")
+        )
+    db.session.flush()
+    audit.record(
+        "consent_recorded",
+        record,
+        actor=actor,
+        study_id=study.id,
+        version=form.version,
+        method=method,
+    )
+    return record
+
+
+def _forget_new_participant(participant: Participant, actor: User) -> None:
+    if db.session.scalar(
+        select(func.count(ConsentRecord.id)).where(ConsentRecord.participant_id == participant.id)
+    ):
+        return  # an earlier consent stays until the participant withdraws it
+    audit.record("consent_declined", actor=actor, study_id=participant.study_id)
+    db.session.delete(participant)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- the gate
+
+
+def require_consent(participant: Participant | None, item: str | None = None) -> ConsentRecord:
+    """Every place that stores something about a participant passes here first.
+
+    The participant must have consented to the study's current consent version (a new
+    version asks returning participants again), and, when the data depends on an item
+    (audio, quote, photo, re-contact, re-use), to that item. Raises ConsentRequired.
+    """
+    if participant is None or participant.id is None:
+        raise ConsentRequired("withdrawn")
+    form = current_form(participant.study)
+    record = consent_record_for(participant, form)
+    if record is None:
+        raise ConsentRequired("outdated" if latest_record(participant) else "no_consent")
+    if not record.granted(Item.TAKE_PART):
+        raise ConsentRequired("no_consent")
+    if item is not None and not record.granted(item):
+        raise ConsentRequired("item_not_granted", item)
+    return record
+
+
+def is_erased_submission(submission_id: str) -> bool:
+    """An id of erased data: a copy that arrives later is refused (410)."""
+    return db.session.get(ErasedSubmission, submission_id) is not None
+
+
+# ---------------------------------------------------------------- withdrawal and erasure
+
+# Other domains (interviews, observations, quotes, media) register what they erase.
+# An erasure step deletes a participant's data and returns the submission ids it erased;
+# an item step removes what depended on one consent item.
+ErasureStep = Callable[[Participant], list[str]]
+ItemStep = Callable[[Participant], None]
+_ERASURE_STEPS: list[ErasureStep] = []
+_ITEM_STEPS: dict[str, list[ItemStep]] = {}
+
+
+def register_erasure_step(step: ErasureStep) -> None:
+    if step not in _ERASURE_STEPS:
+        _ERASURE_STEPS.append(step)
+
+
+def register_item_step(item: str, step: ItemStep) -> None:
+    steps = _ITEM_STEPS.setdefault(item, [])
+    if step not in steps:
+        steps.append(step)
+
+
+WITHDRAWAL_REASONS = ("participant", "request", "retention")
+REQUEST_CATEGORIES = ("changed_mind", "privacy_worry", "never_agreed", "other")
+
+
+def _erase_consent(participant: Participant) -> list[str]:
+    from fieldapp.media.services import delete_media
+
+    ids = []
+    records = db.session.scalars(
+        select(ConsentRecord).where(ConsentRecord.participant_id == participant.id)
+    ).all()
+    for record in records:
+        ids.append(record.uuid)
+        if record.signature is not None:
+            ids.append(record.signature.uuid)
+            signature = record.signature
+            record.signature = None
+            db.session.flush()
+            delete_media(signature)
+        db.session.delete(record)
+    return ids
+
+
+def withdraw_participant(
+    participant: Participant,
+    *,
+    actor: User | None = None,
+    reason: str = "participant",
+    category: str | None = None,
+) -> ParticipantTombstone:
+    """Erase everything about a participant; keep only a tombstone (code, date, ids)."""
+    if reason not in WITHDRAWAL_REASONS:
+        raise ConsentError("unknown_reason")
+    if reason == "request" and category not in REQUEST_CATEGORIES:
+        raise ConsentError("unknown_category")
+    ids: list[str] = [participant.uuid]
+    for step in _ERASURE_STEPS:
+        ids.extend(step(participant))
+    ids.extend(_erase_consent(participant))
+    tombstone = ParticipantTombstone(
+        code=participant.code,
+        study_id=participant.study_id,
+        reason="retention" if reason == "retention" else "withdrawn",
+    )
+    tombstone.erased = [ErasedSubmission(submission_id=i) for i in dict.fromkeys(ids)]
+    db.session.add(tombstone)
+    study_id = participant.study_id
+    db.session.delete(participant)  # contact details go with it
+    db.session.flush()
+    audit.record(
+        "participant_erased",
+        tombstone,
+        actor=actor,
+        study_id=study_id,
+        reason=reason,
+        category=category,
+    )
+    return tombstone
+
+
+def withdraw_item(participant: Participant, key: str, *, actor: User | None = None) -> None:
+    """Withdraw one item: remove only what depended on it. Taking part means everything."""
+    if key == Item.TAKE_PART:
+        withdraw_participant(participant, actor=actor)
+        return
+    record = latest_record(participant)
+    if record is None:
+        raise ConsentError("no_consent")
+    decision = next((d for d in record.decisions if d.item_key == key), None)
+    if decision is None or not decision.granted:
+        raise ConsentError("item_not_granted")
+    decision.granted = False
+    decision.withdrawn_at = utcnow()
+    if key == Item.RECONTACT and participant.contact is not None:
+        db.session.delete(participant.contact)
+        participant.contact = None
+    for step in _ITEM_STEPS.get(key, []):
+        step(participant)
+    db.session.flush()
+    audit.record(
+        "consent_item_withdrawn", record, actor=actor, study_id=participant.study_id, item=key
+    )
+
+
+# ---------------------------------------------------------------- register and retention
+
+
+def register_rows(study: Study) -> list[ConsentRecord]:
+    """The latest consent record of every participant of the study."""
+    records = db.session.scalars(
+        select(ConsentRecord)
+        .join(Participant)
+        .join(ConsentForm)
+        .where(Participant.study_id == study.id)
+        .order_by(Participant.code, ConsentForm.version.desc())
+    ).all()
+    latest: dict[int, ConsentRecord] = {}
+    for record in records:
+        latest.setdefault(record.participant_id, record)
+    return list(latest.values())
+
+
+def register_counts(study: Study) -> dict:
+    """Counts per item (granted) and per language, over every participant's latest record."""
+    rows = register_rows(study)
+    per_item: dict[str, int] = {}
+    per_language: dict[str, int] = {}
+    for record in rows:
+        per_language[record.language] = per_language.get(record.language, 0) + 1
+        for key in record.granted_keys():
+            per_item[key] = per_item.get(key, 0) + 1
+    return {"total": len(rows), "items": per_item, "languages": per_language}
+
+
+def studies_past_retention(today: dt.date | None = None) -> list[Study]:
+    today = today or dt.date.today()
+    return list(db.session.scalars(select(Study).where(Study.retention_date < today)))
+
+
+def purge_study(study: Study, *, dry_run: bool = False) -> int:
+    """Erase the personal data of a study whose retention date has passed."""
+    participants = db.session.scalars(
+        select(Participant).where(Participant.study_id == study.id)
+    ).all()
+    if dry_run:
+        return len(participants)
+    for participant in participants:
+        withdraw_participant(participant, reason="retention")
+    audit.record("retention_purge", study, study_id=study.id, participants=len(participants))
+    return len(participants)

@@ -1,0 +1,1 @@
+"""Participants: pseudonymous codes, contact details kept apart, tombstones after withdrawal."""

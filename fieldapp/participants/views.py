@@ -1,0 +1,127 @@
+"""Meeting participants: a new participant at the door, or a returning one by code."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice as Choice
+
+from fieldapp.extensions import db
+from fieldapp.i18n import language
+from fieldapp.participants import services
+from fieldapp.participants.forms import FindParticipantForm, NewParticipantForm
+from fieldapp.participants.models import Participant
+from fieldapp.studies.access import study_view
+
+bp = Blueprint("participants", __name__)
+
+ERRORS = {
+    "not_allowed": _l("Only people who work on this study can meet participants."),
+    "not_in_fieldwork": _l("This study is not in fieldwork."),
+    "unknown_language": _l("Choose one of the languages of the study."),
+    "unknown_age_band": _l("Choose an age group."),
+    "no_consent_text": _l("There is no published consent text in this language yet."),
+    "no_code": _l("No free code could be found. Please try again."),
+    "mistyped": _l("This code is not right. Check it against the card: one character is wrong."),
+    "withdrawn": _l("This participant has withdrawn. Nothing about them is kept."),
+    "not_found": _l("No participant of yours has this code in this study."),
+}
+
+
+def load_participant(participant_id: int, *, manage: bool = False) -> Participant:
+    """The participant, if the current user may see them; 404 otherwise."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or not services.can_see_participant(current_user, participant):
+        abort(404)
+    if manage and not services.can_manage_participant(current_user, participant):
+        abort(403)
+    return participant
+
+
+@bp.route("/studies/<int:study_id>/participants/new", methods=["GET", "POST"])
+@login_required
+@study_view()
+def new(study):
+    """Start with a new participant: their language and age, then consent."""
+    if not services.can_take_participants(current_user, study):
+        abort(403)
+    form = NewParticipantForm()
+    form.language.choices = [
+        Choice(code, language(code).native_name, render_kw={"lang": code})
+        for code in study.languages
+    ]
+    if form.validate_on_submit():
+        try:
+            participant = services.create_participant(
+                current_user, study, language=form.language.data, age_band=form.age_band.data
+            )
+        except services.ParticipantError as error:
+            db.session.rollback()
+            form.language.errors.append(ERRORS[error.code])
+        else:
+            db.session.commit()
+            return redirect(url_for("consent.take", participant_id=participant.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("participants/new.html", form=form, study=study), status
+
+
+@bp.route("/studies/<int:study_id>/participants/find", methods=["GET", "POST"])
+@login_required
+@study_view()
+def find(study):
+    """Find a returning participant by the code on their card."""
+    form = FindParticipantForm()
+    if form.validate_on_submit():
+        try:
+            participant = services.find_by_code(current_user, study, form.code.data)
+        except services.ParticipantError as error:
+            form.code.errors.append(ERRORS[error.code])
+        else:
+            return redirect(url_for("participants.show", participant_id=participant.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("participants/find.html", form=form, study=study), status
+
+
+@bp.get("/studies/<int:study_id>/participants")
+@login_required
+@study_view()
+def index(study):
+    """The participants this user met (a coordinator: all of the study)."""
+    from fieldapp.consent.services import current_form, latest_record
+
+    participants = services.participants_visible_to(current_user, study)
+    form = current_form(study)
+    rows = []
+    for participant in participants:
+        record = latest_record(participant)
+        rows.append(
+            (
+                participant,
+                record,
+                record is not None and record.form_id == getattr(form, "id", None),
+            )
+        )
+    return render_template("participants/index.html", study=study, rows=rows)
+
+
+@bp.get("/participants/<int:participant_id>")
+@login_required
+def show(participant_id: int):
+    """One participant: code, language, and the state of their consent."""
+    from fieldapp.consent.services import current_form, latest_record
+
+    participant = load_participant(participant_id)
+    record = latest_record(participant)
+    form = current_form(participant.study)
+    return render_template(
+        "participants/show.html",
+        participant=participant,
+        record=record,
+        up_to_date=record is not None and form is not None and record.form_id == form.id,
+    )
+
+
+def flash_error(code: str) -> None:
+    flash(ERRORS.get(code, _("That did not work.")), "error")

@@ -1,0 +1,1 @@
+"""Printable PDFs (participant cards) in every interface language, including Arabic."""

@@ -1,0 +1,271 @@
+"""Taking consent on the phone: items, methods, under-16s, contact details, bad input."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from fieldapp.consent.models import ConsentDecision, ConsentRecord
+from fieldapp.extensions import db
+from fieldapp.media.models import MediaFile
+from fieldapp.participants.models import Participant, ParticipantContact
+from tests.consent.conftest import consent_post
+
+
+def _png(size=(300, 120)) -> bytes:
+    image = Image.new("L", size, 255)
+    for x in range(20, 280):
+        image.putpixel((x, 60 + (x % 20) - 10), 0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _data_url(raw: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(raw).decode()
+
+
+def _counts():
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (ConsentRecord, ConsentDecision, MediaFile, ParticipantContact)
+    )
+
+
+def test_new_participant_then_consent_spoken(app, as_co_researcher, consent_study):
+    response = as_co_researcher.post(
+        f"/studies/{consent_study.id}/participants/new",
+        data={"language": "ar", "age_band": "25_44"},
+    )
+    assert response.status_code == 302
+    consent_url = response.headers["Location"]
+    page = as_co_researcher.get(consent_url)
+    html = page.get_data(as_text=True)
+    # The page speaks the participant's language: Arabic, right to left, their text.
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "نتحدث مع السكان عن الحي" in html
+    assert "يمكن تسجيل المحادثة." in html
+    done = as_co_researcher.post(consent_url, data=consent_post())
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith("/receipt")
+    with app.app_context():
+        record = db.session.scalar(select(ConsentRecord))
+        assert record.language == "ar"
+        assert record.method == "spoken"
+        assert record.declaration_confirmed
+        assert sorted(record.granted_keys()) == ["audio", "reuse", "take_part"]
+        assert not record.granted("quote")
+
+
+def test_receipt_shows_card_with_qr_and_link(
+    app, as_co_researcher, consent_study, make_participant
+):
+    participant = make_participant(consent_study)
+    as_co_researcher.post(f"/participants/{participant.id}/consent", data=consent_post())
+    html = as_co_researcher.get(f"/participants/{participant.id}/receipt").get_data(as_text=True)
+    assert participant.code in html
+    assert 'src="data:image/png;base64,' in html
+    pdf = as_co_researcher.get(f"/participants/{participant.id}/receipt.pdf")
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+
+
+def test_paper_method_needs_a_reference(app, as_co_researcher, consent_study, make_participant):
+    participant = make_participant(consent_study)
+    url = f"/participants/{participant.id}/consent?lang=en"
+    bad = as_co_researcher.post(url, data=consent_post(method="paper", declaration=None))
+    assert bad.status_code == 400
+    assert "number of the paper form" in bad.get_data(as_text=True).lower()
+    ok = as_co_researcher.post(
+        url, data=consent_post(method="paper", declaration=None, paper_reference="PF-2026-0042")
+    )
+    assert ok.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(ConsentRecord)).paper_reference == "PF-2026-0042"
+
+
+def test_spoken_method_needs_the_declaration(
+    app, as_co_researcher, consent_study, make_participant
+):
+    participant = make_participant(consent_study)
+    response = as_co_researcher.post(
+        f"/participants/{participant.id}/consent", data=consent_post(declaration=None)
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert _counts() == (0, 0, 0, 0)
+
+
+def test_signature_is_stored_as_clean_media(app, as_co_researcher, consent_study, make_participant):
+    participant = make_participant(consent_study)
+    response = as_co_researcher.post(
+        f"/participants/{participant.id}/consent",
+        data=consent_post(method="signature", declaration=None, signature=_data_url(_png())),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        record = db.session.scalar(select(ConsentRecord))
+        assert record.signature is not None
+        assert record.signature.kind == "signature"
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "",  # nothing signed
+        "data:image/png;base64,!!!notbase64",
+        "data:text/html;base64," + base64.b64encode(b"<script>alert(1)</script>").decode(),
+        _data_url(b"this is not an image at all"),
+        _data_url(b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"),
+        "data:image/png;base64," + "A" * (1024 * 1024),  # oversized
+    ],
+)
+def test_bad_signatures_are_refused_and_nothing_is_written(
+    app, as_co_researcher, consent_study, make_participant, signature
+):
+    participant = make_participant(consent_study)
+    response = as_co_researcher.post(
+        f"/participants/{participant.id}/consent?lang=en",
+        data=consent_post(method="signature", declaration=None, signature=signature),
+    )
+    assert response.status_code == 400
+    assert 'class="error-message"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert _counts() == (0, 0, 0, 0)
+
+
+def test_missing_items_are_refused(app, as_co_researcher, consent_study, make_participant):
+    participant = make_participant(consent_study)
+    response = as_co_researcher.post(
+        f"/participants/{participant.id}/consent?lang=en", data=consent_post(item_audio=None)
+    )
+    assert response.status_code == 400
+    assert "Choose yes or no." in response.get_data(as_text=True) or 'class="error-message"' in (
+        response.get_data(as_text=True)
+    )
+    bogus = as_co_researcher.post(
+        f"/participants/{participant.id}/consent", data=consent_post(item_audio="maybe")
+    )
+    assert bogus.status_code == 400
+    with app.app_context():
+        assert _counts() == (0, 0, 0, 0)
+
+
+def test_saying_no_to_taking_part_keeps_nothing(
+    app, as_co_researcher, consent_study, make_participant
+):
+    participant = make_participant(consent_study)
+    response = as_co_researcher.post(
+        f"/participants/{participant.id}/consent", data=consent_post(item_take_part="no")
+    )
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.get(Participant, participant.id) is None
+        assert _counts() == (0, 0, 0, 0)
+
+
+def test_under_16_needs_a_guardian(app, as_co_researcher, consent_study, make_participant):
+    child = make_participant(consent_study, age_band="under_16")
+    url = f"/participants/{child.id}/consent?lang=en"
+    refused = as_co_researcher.post(url, data=consent_post())
+    assert refused.status_code == 400
+    assert "parent or guardian" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert _counts() == (0, 0, 0, 0)
+    accepted = as_co_researcher.post(
+        url,
+        data=consent_post(
+            guardian_consented="y", guardian_relation="parent", guardian_method="spoken"
+        ),
+    )
+    assert accepted.status_code == 302
+    with app.app_context():
+        record = db.session.scalar(select(ConsentRecord))
+        assert record.guardian_consented
+        assert record.guardian_relation == "parent"
+
+
+def test_contact_details_only_with_recontact(
+    app, as_co_researcher, consent_study, make_participant
+):
+    participant = make_participant(consent_study)
+    url = f"/participants/{participant.id}/consent"
+    refused = as_co_researcher.post(
+        url, data=consent_post(item_recontact="no", contact_email="buur@example.nl")
+    )
+    assert refused.status_code == 400
+    with app.app_context():
+        assert _counts() == (0, 0, 0, 0)
+    accepted = as_co_researcher.post(
+        url, data=consent_post(item_recontact="yes", contact_email="buur@example.nl")
+    )
+    assert accepted.status_code == 302
+    with app.app_context():
+        contact = db.session.scalar(select(ParticipantContact))
+        assert contact.email == "buur@example.nl"
+        # Contact details are kept apart: the participant row holds no contact column.
+        assert not {"email", "phone", "name"} & set(Participant.__table__.columns.keys())
+
+
+def test_consent_twice_to_the_same_version_is_refused(
+    app, as_co_researcher, consent_study, make_participant
+):
+    participant = make_participant(consent_study)
+    url = f"/participants/{participant.id}/consent"
+    assert as_co_researcher.post(url, data=consent_post()).status_code == 302
+    again = as_co_researcher.post(url, data=consent_post())
+    assert again.status_code == 302  # to the participant's page; nothing new stored
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ConsentRecord.id))) == 1
+
+
+def test_participant_in_unknown_language_is_refused(app, as_co_researcher, consent_study):
+    response = as_co_researcher.post(
+        f"/studies/{consent_study.id}/participants/new",
+        data={"language": "tr", "age_band": "25_44"},
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Participant.id))) == 0
+
+
+def test_participant_codes_look_right(app, make_participant, consent_study):
+    from fieldapp.participants.codes import normalise_code
+
+    participant = make_participant(consent_study)
+    assert re.fullmatch(r"[A-Z0-9]{3}-[A-Z0-9]{4}", participant.code)
+    assert normalise_code(participant.code.lower().replace("-", " ")) == participant.code
+
+
+def test_no_fieldwork_without_consent(app, as_coordinator, make_study, area, coordinator):
+    draft = make_study(area, coordinators=[coordinator], state="draft", languages=["nl", "ar"])
+    response = as_coordinator.post(
+        f"/studies/{draft.id}/state?lang=en", data={"target": "fieldwork"}, follow_redirects=True
+    )
+    html = response.get_data(as_text=True)
+    assert "Publish a consent text in every language of the study first." in html
+    from fieldapp.studies.models import Study
+
+    with app.app_context():
+        assert db.session.get(Study, draft.id).state == "draft"
+        from tests.consent.conftest import publish_consent
+
+        study = db.session.get(Study, draft.id)
+        study.languages = ["nl"]
+        publish_consent(draft.id, coordinator.id, languages=("nl",))
+        study.languages = ["nl", "ar"]  # Arabic added after publishing: still missing
+        db.session.commit()
+    as_coordinator.post(f"/studies/{draft.id}/state", data={"target": "fieldwork"})
+    with app.app_context():
+        assert db.session.get(Study, draft.id).state == "draft"
+        db.session.get(Study, draft.id).languages = ["nl"]
+        db.session.commit()
+    as_coordinator.post(f"/studies/{draft.id}/state", data={"target": "fieldwork"})
+    with app.app_context():
+        assert db.session.get(Study, draft.id).state == "fieldwork"
