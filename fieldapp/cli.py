@@ -74,6 +74,17 @@ def register_cli(app: Flask) -> None:
         if not studies or total == 0:
             click.echo("Nothing to erase." if not dry_run else "Nothing would be erased.")
 
+    @app.cli.command("sweep-media")
+    @click.option("--hours", default=1, show_default=True)
+    def sweep_media_command(hours):
+        """Remove media files that no record names (left by a crash between write and commit)."""
+        import datetime as dt
+
+        from fieldapp.media.services import remove_orphan_files
+
+        count = remove_orphan_files(older_than=dt.timedelta(hours=hours))
+        click.echo(f"{count} orphan files removed.")
+
     @app.cli.command("purge-logins")
     @click.option("--days", default=30, show_default=True)
     def purge_logins_command(days):

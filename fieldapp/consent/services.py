@@ -264,6 +264,8 @@ def record_consent(
     study = participant.study
     if not can_see_participant(actor, participant) or study.member_role(actor) is None:
         raise ConsentError("not_allowed")
+    if study.state != StudyState.FIELDWORK:
+        raise ConsentError("not_in_fieldwork")
     form = current_form(study)
     if form is None or form.text_for(language) is None:
         raise ConsentError("no_consent_text")

@@ -47,6 +47,7 @@ bp = Blueprint("consent", __name__)
 
 ERRORS = {
     "not_allowed": _l("Only people who work on this study can take consent."),
+    "not_in_fieldwork": _l("This study is not in fieldwork."),
     "no_consent_text": _l("There is no published consent text in this language yet."),
     "already_recorded": _l("This participant already gave consent to this version."),
     "missing_items": _l("Answer yes or no to every question."),
@@ -252,22 +253,28 @@ def receipt_labels() -> dict[str, str]:
 @login_required
 def receipt_pdf(participant_id: int):
     """The participant card as a printable A6 PDF."""
-    from fieldapp.pdf.receipt import render_receipt
+    from fieldapp.pdf.receipt import CardOverflowError, render_receipt
 
     participant = load_participant(participant_id)
     token = _receipt_token(participant)
     if token is None:
         abort(404)
     study = participant.study
+    card = {
+        "code": participant.code,
+        "study_title": study.title,
+        "contact": study.contact_email or study.lead_organisation,
+        "url": participant_page_url(token),
+        "language": participant.language,
+    }
     with force_locale(participant.language):
-        pdf = render_receipt(
-            code=participant.code,
-            study_title=study.title,
-            contact=study.contact_email or study.lead_organisation,
-            url=participant_page_url(token),
-            language=participant.language,
-            labels=receipt_labels(),
-        )
+        try:
+            pdf = render_receipt(**card, labels=receipt_labels())
+        except CardOverflowError:
+            # A very long title or contact does not fit an A6 card: shorten them.
+            card["study_title"] = card["study_title"][:60] + "…"
+            card["contact"] = card["contact"][:60]
+            pdf = render_receipt(**card, labels=receipt_labels())
     return Response(
         pdf,
         mimetype="application/pdf",

@@ -269,3 +269,32 @@ def test_no_fieldwork_without_consent(app, as_coordinator, make_study, area, coo
     as_coordinator.post(f"/studies/{draft.id}/state", data={"target": "fieldwork"})
     with app.app_context():
         assert db.session.get(Study, draft.id).state == "fieldwork"
+
+
+def test_receipt_pdf_of_a_study_with_a_very_long_title(app, as_co_researcher, consent_study,
+                                                       make_participant):
+    from fieldapp.studies.models import Study
+
+    with app.app_context():
+        db.session.get(Study, consent_study.id).title = "Wonen, werken en ontmoeten " * 12
+        db.session.commit()
+    participant = make_participant(consent_study)
+    as_co_researcher.post(f"/participants/{participant.id}/consent", data=consent_post())
+    pdf = as_co_researcher.get(f"/participants/{participant.id}/receipt.pdf")
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(b"%PDF")
+
+
+def test_no_consent_outside_fieldwork(app, as_co_researcher, consent_study, make_participant):
+    from fieldapp.studies.models import Study
+
+    participant = make_participant(consent_study)
+    with app.app_context():
+        db.session.get(Study, consent_study.id).state = "analysis"
+        db.session.commit()
+    response = as_co_researcher.post(
+        f"/participants/{participant.id}/consent", data=consent_post()
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert _counts() == (0, 0, 0, 0)
