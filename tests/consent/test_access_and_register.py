@@ -258,3 +258,31 @@ def test_development_server_log_has_no_token(tmp_path):
     text = log_path.read_text()
     assert "GET /p/" in text
     assert secret not in text
+
+
+def test_every_bad_token_costs_the_same_work(app, consented, client):
+    """Wrong, truncated and withdrawn tokens take the same path: one hash, one indexed query."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement.split()[0])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        shapes = {}
+        for name, token in {
+            "wrong": "x" * len(consented.token),
+            "truncated": consented.token[:20],
+            "long": consented.token * 3,
+        }.items():
+            statements.clear()
+            assert client.get(f"/p/{token}").status_code == 404
+            shapes[name] = list(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert shapes["wrong"] == shapes["truncated"] == shapes["long"]
+    assert shapes["wrong"].count("SELECT") == 1
