@@ -69,6 +69,9 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldapp.common.views import bp as common_bp
     from fieldapp.consent.public import bp as participant_page_bp
     from fieldapp.consent.views import bp as consent_bp
+    from fieldapp.fieldwork.export_views import bp as exports_bp
+    from fieldapp.fieldwork.views import bp as fieldwork_bp
+    from fieldapp.instruments.views import bp as instruments_bp
     from fieldapp.participants.views import bp as participants_bp
     from fieldapp.studies.views import bp as studies_bp
 
@@ -80,6 +83,9 @@ def create_app(config: dict | None = None) -> Flask:
         participants_bp,
         consent_bp,
         participant_page_bp,
+        instruments_bp,
+        fieldwork_bp,
+        exports_bp,
         audit_bp,
     ):
         app.register_blueprint(blueprint)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from fieldapp.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from fieldapp.fieldwork.exports import register_export_cli
+
+    register_export_cli(app)
+    app.cli.add_command(instruments_group)
+
     @app.cli.command("demo")
     def demo_command():
         """Seed the demo area, accounts and study (safe to run again)."""
@@ -94,3 +100,58 @@ def register_cli(app: Flask) -> None:
         count = purge_login_attempts(days)
         db.session.commit()
         click.echo(f"{count} rows deleted.")
+
+
+instruments_group = AppGroup("instruments", help="Questionnaires and observation protocols.")
+
+
+@instruments_group.command("import-xlsform")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--study", "slug", required=True, help="The study's short name (slug).")
+@click.option("--title", default=None, help="Title; the form's own title by default.")
+@click.option(
+    "--kind",
+    type=click.Choice(["questionnaire", "observation"]),
+    default="questionnaire",
+    show_default=True,
+)
+@click.option(
+    "--as",
+    "username",
+    default=None,
+    help="Username of the coordinator who imports (the study's first by default).",
+)
+def import_xlsform_command(path, slug, title, kind, username):
+    """Import an XLSForm as a draft instrument; lists what it cannot import, row by row."""
+    from fieldapp.accounts.models import User
+    from fieldapp.instruments.services import import_definition
+    from fieldapp.instruments.xlsform import read_xlsform
+    from fieldapp.studies.models import MemberRole, Study
+
+    study = db.session.scalar(select(Study).where(Study.slug == slug))
+    if study is None:
+        raise click.ClickException(f"no study with the short name {slug!r}")
+    if username:
+        actor = db.session.scalar(select(User).where(User.username == username))
+    else:
+        coordinators = study.members_with_role(MemberRole.COORDINATOR)
+        actor = coordinators[0] if coordinators else None
+    if actor is None:
+        raise click.ClickException("no coordinator to import as; use --as USERNAME")
+    with open(path, "rb") as handle:
+        result = read_xlsform(handle)
+    for problem in result.problems:
+        where = f"{problem.sheet} row {problem.row}" if problem.row else problem.sheet
+        level = "error" if problem.blocking else "not imported"
+        click.echo(f"{level}: {where}: {problem.code}: {problem.detail}", err=True)
+    if not result.ok or result.definition is None:
+        raise click.ClickException("the form was not imported")
+    instrument = import_definition(
+        actor,
+        study,
+        result.definition,
+        title=title or result.definition.title or "XLSForm",
+        kind=kind,
+    )
+    db.session.commit()
+    click.echo(f"Imported as instrument {instrument.id} (a draft) in {slug}.")

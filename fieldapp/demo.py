@@ -87,6 +87,10 @@ def seed_demo() -> list[tuple[str, str, str]]:
             study.members.append(StudyMember(user=users[username], role=role))
     db.session.flush()
     _seed_consent(study, users)
+    from fieldapp.fieldwork.demo import seed_fieldwork
+
+    seed_fieldwork(study, users)
+    db.session.flush()
     return [(row[0], row[5], row[2]) for row in DEMO_ACCOUNTS]
 
 

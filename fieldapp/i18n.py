@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 
@@ -37,6 +37,8 @@ def language(code: str) -> Language:
 
 def select_locale() -> str:
     """Explicit choice (?lang= or remembered) → user profile → Accept-Language → Dutch."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE  # commands: Dutch unless force_locale says otherwise
     explicit = _explicit_choice()
     if explicit:
         return explicit

@@ -10,6 +10,15 @@ from fieldapp.consent.models import (
     ConsentRecord,
     ConsentText,
 )
+from fieldapp.fieldwork.models import (
+    Answer,
+    Interview,
+    InterviewRevision,
+    Observation,
+    ObservationPhoto,
+    ReviewNote,
+)
+from fieldapp.instruments.models import Instrument, InstrumentVersion
 from fieldapp.media.models import MediaFile
 from fieldapp.participants.models import (
     ErasedSubmission,
@@ -20,6 +29,14 @@ from fieldapp.participants.models import (
 from fieldapp.studies.models import Study, StudyMember, StudyTheme
 
 __all__ = [
+    "Answer",
+    "Instrument",
+    "InstrumentVersion",
+    "Interview",
+    "InterviewRevision",
+    "Observation",
+    "ObservationPhoto",
+    "ReviewNote",
     "Area",
     "AuditEntry",
     "ConsentDecision",

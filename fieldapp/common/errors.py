@@ -25,6 +25,14 @@ MESSAGES = {
         _l("This page does not exist, or you do not have access to it."),
     ),
     405: (_l("That does not work here"), _l("Please go back and try again.")),
+    409: (
+        _l("This was already sent for something else"),
+        _l("Nothing was stored. Please go back and try again."),
+    ),
+    410: (
+        _l("This no longer exists"),
+        _l("It was erased, for example because a participant withdrew."),
+    ),
     413: (
         _l("What you sent is too large"),
         _l("Please send a smaller file or less text at once."),

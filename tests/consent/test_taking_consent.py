@@ -30,6 +30,16 @@ def _data_url(raw: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(raw).decode()
 
 
+def _in_dutch(app, code: str) -> str:
+    """The consent page speaks the participant's language (Dutch here), whatever ?lang says."""
+    from flask_babel import force_locale
+
+    from fieldapp.consent.views import ERRORS
+
+    with app.test_request_context(), force_locale("nl"):
+        return str(ERRORS[code])
+
+
 def _counts():
     return tuple(
         db.session.scalar(select(func.count()).select_from(model))
@@ -78,10 +88,10 @@ def test_receipt_shows_card_with_qr_and_link(
 
 def test_paper_method_needs_a_reference(app, as_co_researcher, consent_study, make_participant):
     participant = make_participant(consent_study)
-    url = f"/participants/{participant.id}/consent?lang=en"
+    url = f"/participants/{participant.id}/consent"
     bad = as_co_researcher.post(url, data=consent_post(method="paper", declaration=None))
     assert bad.status_code == 400
-    assert "number of the paper form" in bad.get_data(as_text=True).lower()
+    assert _in_dutch(app, "paper_reference") in bad.get_data(as_text=True)
     ok = as_co_researcher.post(
         url, data=consent_post(method="paper", declaration=None, paper_reference="PF-2026-0042")
     )
@@ -172,10 +182,10 @@ def test_saying_no_to_taking_part_keeps_nothing(
 
 def test_under_16_needs_a_guardian(app, as_co_researcher, consent_study, make_participant):
     child = make_participant(consent_study, age_band="under_16")
-    url = f"/participants/{child.id}/consent?lang=en"
+    url = f"/participants/{child.id}/consent"
     refused = as_co_researcher.post(url, data=consent_post())
     assert refused.status_code == 400
-    assert "parent or guardian" in refused.get_data(as_text=True)
+    assert _in_dutch(app, "guardian_missing") in refused.get_data(as_text=True)
     with app.app_context():
         assert _counts() == (0, 0, 0, 0)
     accepted = as_co_researcher.post(
@@ -271,8 +281,9 @@ def test_no_fieldwork_without_consent(app, as_coordinator, make_study, area, coo
         assert db.session.get(Study, draft.id).state == "fieldwork"
 
 
-def test_receipt_pdf_of_a_study_with_a_very_long_title(app, as_co_researcher, consent_study,
-                                                       make_participant):
+def test_receipt_pdf_of_a_study_with_a_very_long_title(
+    app, as_co_researcher, consent_study, make_participant
+):
     from fieldapp.studies.models import Study
 
     with app.app_context():
@@ -292,9 +303,7 @@ def test_no_consent_outside_fieldwork(app, as_co_researcher, consent_study, make
     with app.app_context():
         db.session.get(Study, consent_study.id).state = "analysis"
         db.session.commit()
-    response = as_co_researcher.post(
-        f"/participants/{participant.id}/consent", data=consent_post()
-    )
+    response = as_co_researcher.post(f"/participants/{participant.id}/consent", data=consent_post())
     assert response.status_code == 400
     with app.app_context():
         assert _counts() == (0, 0, 0, 0)

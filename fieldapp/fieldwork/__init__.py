@@ -1,0 +1,1 @@
+"""Fieldwork: interviews and observations on the phone, their review and exports."""

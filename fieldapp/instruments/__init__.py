@@ -1,0 +1,1 @@
+"""Instruments: questionnaires, interview guides and observation protocols."""
