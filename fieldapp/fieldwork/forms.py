@@ -54,13 +54,22 @@ class ObservationForm(FlaskForm):
         render_kw={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"},
     )
     latitude = DecimalField(
-        _l("Latitude"), places=None, validators=[Optional(), NumberRange(-90, 90)]
+        id="obs_lat",
+        label=_l("Latitude"),
+        places=None,
+        validators=[Optional(), NumberRange(-90, 90)],
     )
     longitude = DecimalField(
-        _l("Longitude"), places=None, validators=[Optional(), NumberRange(-180, 180)]
+        id="obs_lon",
+        label=_l("Longitude"),
+        places=None,
+        validators=[Optional(), NumberRange(-180, 180)],
     )
     accuracy = DecimalField(
-        _l("Accuracy in metres"), places=None, validators=[Optional(), NumberRange(0, 100000)]
+        id="obs_accuracy",
+        label=_l("Accuracy in metres"),
+        places=None,
+        validators=[Optional(), NumberRange(0, 100000)],
     )
     accuracy_confirmed = BooleanField(_l("The location is not precise; use it anyway"))
     place_description = StringField(

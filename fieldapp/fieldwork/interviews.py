@@ -125,7 +125,7 @@ def _same_or_conflict(existing, actor, participant, version) -> Interview:
 # ---------------------------------------------------------------- pages and skip logic
 
 
-def _evaluate(expression: str | None, values: dict, current=None) -> bool:
+def evaluate_rule(expression: str | None, values: dict, current=None) -> bool:
     if not expression:
         return True
     from fieldapp.instruments.expressions import ExpressionError, evaluate_bool, parse
@@ -138,10 +138,10 @@ def _evaluate(expression: str | None, values: dict, current=None) -> bool:
 
 def relevant_questions(item, values: dict) -> list[Question]:
     if isinstance(item, Group):
-        if not _evaluate(item.relevant, values):
+        if not evaluate_rule(item.relevant, values):
             return []
-        return [q for q in item.questions if _evaluate(q.relevant, values)]
-    return [item] if _evaluate(item.relevant, values) else []
+        return [q for q in item.questions if evaluate_rule(q.relevant, values)]
+    return [item] if evaluate_rule(item.relevant, values) else []
 
 
 def visible_pages(definition: FormDefinition, values: dict) -> list[int]:
@@ -172,7 +172,9 @@ class PageInput:
     files: dict[str, object]
 
 
-def _convert(question: Question, definition: FormDefinition, raw) -> tuple[object, str | None]:
+def convert_answer(
+    question: Question, definition: FormDefinition, raw
+) -> tuple[object, str | None]:
     """(stored value, error code). Empty input gives (None, None)."""
     kind = question.type
     if kind == "select_multiple":
@@ -270,7 +272,7 @@ def save_page(
             else:
                 converted[question.name] = values.get(question.name)
             continue
-        value, error = _convert(question, definition, data.values.get(question.name))
+        value, error = convert_answer(question, definition, data.values.get(question.name))
         if error:
             errors[question.name] = (error, {})
         converted[question.name] = value
@@ -285,7 +287,7 @@ def save_page(
             errors[question.name] = ("required", {})
         elif value is not None and question.constraint:
             current = value if not isinstance(value, dict) else None
-            if not _evaluate(question.constraint, merged, current):
+            if not evaluate_rule(question.constraint, merged, current):
                 errors[question.name] = ("constraint", {})
     if photos and not errors:
         try:

@@ -173,10 +173,16 @@ class Observation(TimestampMixin, ReviewStateMixin, db.Model):
     state: Mapped[str] = mapped_column(String(20), nullable=False, default="submitted")
     revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     history: Mapped[list[dict]] = mapped_column(JSON, nullable=False, default=list)
+    # Answers to the protocol's own questions, and the protocol version they belong to.
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("instrument_versions.id", ondelete="RESTRICT")
+    )
+    answers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
 
     study = relationship("Study")
     co_researcher = relationship("User")
     instrument = relationship("Instrument")
+    version = relationship("InstrumentVersion")
     photos: Mapped[list[ObservationPhoto]] = relationship(
         back_populates="observation",
         cascade="all, delete-orphan",

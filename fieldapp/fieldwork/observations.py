@@ -10,7 +10,13 @@ from fieldapp.audit import services as audit
 from fieldapp.consent import services as consent
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
-from fieldapp.fieldwork.interviews import UUID_RE, FieldworkError, coarsen
+from fieldapp.fieldwork.interviews import (
+    UUID_RE,
+    FieldworkError,
+    coarsen,
+    convert_answer,
+    evaluate_rule,
+)
 from fieldapp.fieldwork.models import Observation, ObservationPhoto
 from fieldapp.instruments.models import Instrument
 from fieldapp.studies.models import MemberRole, Study, StudyState
@@ -25,6 +31,50 @@ def can_see_observation(user: User, observation: Observation) -> bool:
     if role == MemberRole.COORDINATOR:
         return True
     return role == MemberRole.CO_RESEARCHER and observation.co_researcher_id == user.id
+
+
+# An observation has its own photos and location; a protocol's photo and location
+# questions would ask the same again, so the observation form leaves them out.
+PROTOCOL_SKIPPED_TYPES = ("photo", "location")
+
+
+def protocol_questions(instrument: Instrument | None):
+    """The questions of the protocol's current version that the observation form asks."""
+    if instrument is None or instrument.current_version is None:
+        return []
+    definition = instrument.current_version.definition
+    return [q for q in definition.questions() if q.type not in PROTOCOL_SKIPPED_TYPES]
+
+
+def check_protocol_answers(instrument: Instrument | None, raw: dict) -> tuple[dict, dict]:
+    """(answers, {question name: error code}) for the protocol questions of an observation."""
+    questions = protocol_questions(instrument)
+    if not questions:
+        return {}, {}
+    definition = instrument.current_version.definition
+    answers: dict = {}
+    errors: dict = {}
+    for question in questions:
+        if not question.is_answered:
+            continue
+        value, error = convert_answer(question, definition, raw.get(question.name))
+        if error:
+            errors[question.name] = error
+        elif value is not None:
+            answers[question.name] = value
+    for question in questions:
+        if not question.is_answered or question.name in errors:
+            continue
+        if not evaluate_rule(question.relevant, answers):
+            answers.pop(question.name, None)
+            continue
+        value = answers.get(question.name)
+        if value is None and question.required:
+            errors[question.name] = "required"
+        elif value is not None and question.constraint:
+            if not evaluate_rule(question.constraint, answers, value):
+                errors[question.name] = "constraint"
+    return answers, errors
 
 
 def theme_keys(study: Study) -> list[str]:
@@ -49,6 +99,7 @@ def _snapshot(observation: Observation) -> dict:
         "accuracy_m": observation.accuracy_m,
         "place_description": observation.place_description,
         "photos": [p.media.uuid for p in observation.photos],
+        "answers": dict(observation.answers or {}),
         "at": utcnow().isoformat(timespec="seconds"),
     }
 
@@ -125,6 +176,7 @@ def record_observation(
     uuid: str,
     instrument: Instrument | None = None,
     photos: list = (),
+    protocol_answers: dict | None = None,
     **fields,
 ) -> Observation:
     """Record an observation; the same device id again returns the first one (rule 3)."""
@@ -146,11 +198,16 @@ def record_observation(
         instrument.study_id != study.id or instrument.kind != "observation"
     ):
         raise FieldworkError("unknown_instrument", status=404)
+    answers, errors = check_protocol_answers(instrument, protocol_answers or {})
+    if errors:
+        raise FieldworkError("answers", errors=errors)
     observation = Observation(
         uuid=uuid,
         study_id=study.id,
         co_researcher_id=actor.id,
         instrument=instrument,
+        version=instrument.current_version if instrument is not None else None,
+        answers=answers,
         state="submitted",
     )
     observation.study = study
@@ -172,13 +229,23 @@ def record_observation(
 
 
 def correct_observation(
-    actor: User, observation: Observation, *, photos: list = (), remove_photos=(), **fields
+    actor: User,
+    observation: Observation,
+    *,
+    photos: list = (),
+    remove_photos=(),
+    protocol_answers: dict | None = None,
+    **fields,
 ) -> None:
     """A co-researcher's correction after review: a new revision; the history is kept."""
     from fieldapp.media.services import delete_media
 
     if observation.co_researcher_id != actor.id or not observation.editable:
         raise FieldworkError("not_editable", status=403)
+    answers, errors = check_protocol_answers(observation.instrument, protocol_answers or {})
+    if errors:
+        raise FieldworkError("answers", errors=errors)
+    observation.answers = answers
     _apply(observation, observation.study, observation.instrument, **fields)
     for photo in list(observation.photos):
         if photo.media.uuid in set(remove_photos):

@@ -360,6 +360,29 @@ def _observation_fields(form: ObservationForm) -> dict:
     }
 
 
+def _protocol_input(instrument) -> dict:
+    questions = observation_service.protocol_questions(instrument)
+    return _page_input(questions).values
+
+
+def _protocol_context(instrument, errors: dict, values: dict) -> dict:
+    from fieldapp.i18n import current_language
+
+    definition = (
+        instrument.current_version.definition
+        if instrument and (instrument.current_version)
+        else None
+    )
+    return {
+        "protocol_definition": definition,
+        "protocol_questions": observation_service.protocol_questions(instrument),
+        "protocol_errors": {k: error_text(v) for k, v in errors.items()},
+        "protocol_values": values,
+        "protocol_language": current_language().code,
+        "scale_icons": SCALE_ICONS,
+    }
+
+
 def _observation_error(form: ObservationForm, error) -> None:
     field = {
         "no_theme": form.themes,
@@ -382,6 +405,8 @@ def new_observation(study):
     instruments = published_instruments(study, "observation")
     instrument = instruments[0] if instruments else None
     form = _observation_form(study)
+    protocol_errors: dict = {}
+    protocol_values = _protocol_input(instrument) if form.is_submitted() else {}
     if form.validate_on_submit():
         from fieldapp.media.services import MediaRejected
 
@@ -392,13 +417,17 @@ def new_observation(study):
                 uuid=form.uuid.data,
                 instrument=instrument,
                 photos=request.files.getlist(form.photos.name),
+                protocol_answers=protocol_values,
                 **_observation_fields(form),
             )
         except service.FieldworkError as error:
             db.session.rollback()
             if error.status in (409, 410):
                 abort(error.status)
-            _observation_error(form, error)
+            if error.code == "answers":
+                protocol_errors = error.params["errors"]
+            else:
+                _observation_error(form, error)
         except MediaRejected as rejected:
             db.session.rollback()
             form.photos.errors.append(error_text("photo_" + rejected.code))
@@ -412,6 +441,7 @@ def new_observation(study):
         study=study,
         instrument=instrument,
         observation=None,
+        **_protocol_context(instrument, protocol_errors, protocol_values),
     ), (400 if form.is_submitted() else 200)
 
 
@@ -432,9 +462,12 @@ def show_observation(uuid: str):
             db.session.commit()
             flash(_("Your review is saved."), "success")
             return redirect(url_for("fieldwork.review_list", study_id=observation.study_id))
-    return render_template("fieldwork/observation.html", observation=observation, form=form), (
-        400 if form is not None and form.errors else 200
-    )
+    return render_template(
+        "fieldwork/observation.html",
+        observation=observation,
+        form=form,
+        definition=observation.version.definition if observation.version else None,
+    ), (400 if form is not None and form.errors else 200)
 
 
 @bp.route("/observations/<uuid>/edit", methods=["GET", "POST"])
@@ -445,11 +478,15 @@ def edit_observation(uuid: str):
     if observation.co_researcher_id != current_user.id or not observation.editable:
         abort(403)
     form = _observation_form(observation.study)
+    protocol_errors: dict = {}
+    protocol_values = dict(observation.answers or {})
     if not form.is_submitted():
         form.themes.data = list(observation.themes)
         form.category.data = observation.category
         form.note.data = observation.note
         form.place_description.data = observation.place_description
+    else:
+        protocol_values = _protocol_input(observation.instrument)
     if form.validate_on_submit():
         from fieldapp.media.services import MediaRejected
 
@@ -459,11 +496,15 @@ def edit_observation(uuid: str):
                 observation,
                 photos=request.files.getlist(form.photos.name),
                 remove_photos=request.form.getlist("remove_photo"),
+                protocol_answers=protocol_values,
                 **_observation_fields(form),
             )
         except service.FieldworkError as error:
             db.session.rollback()
-            _observation_error(form, error)
+            if error.code == "answers":
+                protocol_errors = error.params["errors"]
+            else:
+                _observation_error(form, error)
         except MediaRejected as rejected:
             db.session.rollback()
             form.photos.errors.append(error_text("photo_" + rejected.code))
@@ -477,6 +518,7 @@ def edit_observation(uuid: str):
         study=observation.study,
         instrument=observation.instrument,
         observation=observation,
+        **_protocol_context(observation.instrument, protocol_errors, protocol_values),
     ), (400 if form.is_submitted() else 200)
 
 

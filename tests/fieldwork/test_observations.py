@@ -259,3 +259,43 @@ def test_review_and_correction_of_an_observation(
         assert observation.state == "submitted"
         assert len(observation.history) == 2
         assert observation.history[0]["note"] == "Het bankje bij de speeltuin is kapot."
+
+
+def test_protocol_questions_are_asked_and_checked(app, as_co_researcher, consent_study,
+                                                  coordinator):
+    from fieldapp.accounts.models import User
+    from fieldapp.instruments import services
+    from fieldapp.instruments.definition import FormDefinition, Question
+    from fieldapp.studies.models import Study
+
+    with app.app_context():
+        actor = db.session.get(User, coordinator.id)
+        study = db.session.get(Study, consent_study.id)
+        definition = FormDefinition(
+            languages=["nl", "ar"],
+            items=[
+                Question("state", "scale", {"nl": "In welke staat?", "ar": "ما حالته؟"},
+                         required=True),
+                Question("count", "integer", {"nl": "Hoeveel?", "ar": "كم؟"},
+                         constraint=". >= 0"),
+            ],
+        )
+        instrument = services.create_instrument(
+            actor, study, kind="observation", title="Schouw", definition=definition
+        )
+        services.publish_version(actor, instrument.versions[0])
+        db.session.commit()
+    form_page = as_co_researcher.get(f"/studies/{consent_study.id}/observations/new?lang=nl")
+    assert "In welke staat?" in form_page.get_data(as_text=True)
+    missing = as_co_researcher.post(f"/studies/{consent_study.id}/observations/new",
+                                    data=_form(q_count="-3"))
+    assert missing.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Observation.id))) == 0
+    ok = as_co_researcher.post(f"/studies/{consent_study.id}/observations/new",
+                               data=_form(q_state="2", q_count="4"))
+    assert ok.status_code == 302
+    with app.app_context():
+        observation = db.session.scalar(select(Observation))
+        assert observation.answers == {"state": "2", "count": "4"}
+        assert observation.version is not None

@@ -1,6 +1,6 @@
 """Instruments with versions, interviews with answers and revisions, observations with photos, review notes.
 
-Revision ID: 11605af43f6b
+Revision ID: 4b6cd93fc082
 Revises: c1d43123fa7b
 Create Date: 2026-11-27
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '11605af43f6b'
+revision = '4b6cd93fc082'
 down_revision = 'c1d43123fa7b'
 branch_labels = None
 depends_on = None
@@ -49,36 +49,6 @@ def upgrade():
     with op.batch_alter_table('instrument_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_instrument_versions_instrument_id'), ['instrument_id'], unique=False)
 
-    op.create_table('observations',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('uuid', sa.String(length=36), nullable=False),
-    sa.Column('study_id', sa.Integer(), nullable=False),
-    sa.Column('co_researcher_id', sa.Integer(), nullable=True),
-    sa.Column('instrument_id', sa.Integer(), nullable=True),
-    sa.Column('themes', sa.JSON(), nullable=False),
-    sa.Column('category', sa.String(length=80), nullable=False),
-    sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('latitude', sa.Float(), nullable=True),
-    sa.Column('longitude', sa.Float(), nullable=True),
-    sa.Column('accuracy_m', sa.Float(), nullable=True),
-    sa.Column('location_coarsened', sa.Boolean(), nullable=False),
-    sa.Column('place_description', sa.String(length=300), nullable=False),
-    sa.Column('observed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('history', sa.JSON(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("state IN ('draft', 'submitted', 'approved', 'needs_attention')", name=op.f('ck_observations_state_known')),
-    sa.ForeignKeyConstraint(['co_researcher_id'], ['users.id'], name=op.f('fk_observations_co_researcher_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['instrument_id'], ['instruments.id'], name=op.f('fk_observations_instrument_id_instruments'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['study_id'], ['studies.id'], name=op.f('fk_observations_study_id_studies'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_observations')),
-    sa.UniqueConstraint('uuid', name=op.f('uq_observations_uuid'))
-    )
-    with op.batch_alter_table('observations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_observations_co_researcher_id'), ['co_researcher_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_observations_study_id'), ['study_id'], unique=False)
-
     op.create_table('interviews',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('uuid', sa.String(length=36), nullable=False),
@@ -110,18 +80,38 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_interviews_study_id'), ['study_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_interviews_version_id'), ['version_id'], unique=False)
 
-    op.create_table('observation_photos',
+    op.create_table('observations',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('observation_id', sa.Integer(), nullable=False),
-    sa.Column('media_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['media_id'], ['media_files.id'], name=op.f('fk_observation_photos_media_id_media_files'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['observation_id'], ['observations.id'], name=op.f('fk_observation_photos_observation_id_observations'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_observation_photos')),
-    sa.UniqueConstraint('media_id', name=op.f('uq_observation_photos_media_id'))
+    sa.Column('uuid', sa.String(length=36), nullable=False),
+    sa.Column('study_id', sa.Integer(), nullable=False),
+    sa.Column('co_researcher_id', sa.Integer(), nullable=True),
+    sa.Column('instrument_id', sa.Integer(), nullable=True),
+    sa.Column('themes', sa.JSON(), nullable=False),
+    sa.Column('category', sa.String(length=80), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
+    sa.Column('accuracy_m', sa.Float(), nullable=True),
+    sa.Column('location_coarsened', sa.Boolean(), nullable=False),
+    sa.Column('place_description', sa.String(length=300), nullable=False),
+    sa.Column('observed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('history', sa.JSON(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=True),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("state IN ('draft', 'submitted', 'approved', 'needs_attention')", name=op.f('ck_observations_state_known')),
+    sa.ForeignKeyConstraint(['co_researcher_id'], ['users.id'], name=op.f('fk_observations_co_researcher_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['instrument_id'], ['instruments.id'], name=op.f('fk_observations_instrument_id_instruments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['study_id'], ['studies.id'], name=op.f('fk_observations_study_id_studies'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['instrument_versions.id'], name=op.f('fk_observations_version_id_instrument_versions'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_observations')),
+    sa.UniqueConstraint('uuid', name=op.f('uq_observations_uuid'))
     )
-    with op.batch_alter_table('observation_photos', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_observation_photos_observation_id'), ['observation_id'], unique=False)
+    with op.batch_alter_table('observations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_observations_co_researcher_id'), ['co_researcher_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_observations_study_id'), ['study_id'], unique=False)
 
     op.create_table('answers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -154,6 +144,19 @@ def upgrade():
     with op.batch_alter_table('interview_revisions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_interview_revisions_interview_id'), ['interview_id'], unique=False)
 
+    op.create_table('observation_photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('observation_id', sa.Integer(), nullable=False),
+    sa.Column('media_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['media_id'], ['media_files.id'], name=op.f('fk_observation_photos_media_id_media_files'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['observation_id'], ['observations.id'], name=op.f('fk_observation_photos_observation_id_observations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_observation_photos')),
+    sa.UniqueConstraint('media_id', name=op.f('uq_observation_photos_media_id'))
+    )
+    with op.batch_alter_table('observation_photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_observation_photos_observation_id'), ['observation_id'], unique=False)
+
     op.create_table('review_notes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('interview_id', sa.Integer(), nullable=True),
@@ -181,6 +184,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_review_notes_interview_id'))
 
     op.drop_table('review_notes')
+    with op.batch_alter_table('observation_photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_observation_photos_observation_id'))
+
+    op.drop_table('observation_photos')
     with op.batch_alter_table('interview_revisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interview_revisions_interview_id'))
 
@@ -190,10 +197,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_answers_interview_id'))
 
     op.drop_table('answers')
-    with op.batch_alter_table('observation_photos', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_observation_photos_observation_id'))
+    with op.batch_alter_table('observations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_observations_study_id'))
+        batch_op.drop_index(batch_op.f('ix_observations_co_researcher_id'))
 
-    op.drop_table('observation_photos')
+    op.drop_table('observations')
     with op.batch_alter_table('interviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interviews_version_id'))
         batch_op.drop_index(batch_op.f('ix_interviews_study_id'))
@@ -201,11 +209,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_interviews_co_researcher_id'))
 
     op.drop_table('interviews')
-    with op.batch_alter_table('observations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_observations_study_id'))
-        batch_op.drop_index(batch_op.f('ix_observations_co_researcher_id'))
-
-    op.drop_table('observations')
     with op.batch_alter_table('instrument_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_instrument_versions_instrument_id'))
 
