@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import uuid as uuid_module
 
 import qrcode
 from flask import (
@@ -218,7 +219,18 @@ def receipt(participant_id: int):
             study=participant.study,
             qr=_qr_data_uri(url),
             url=url,
+            questionnaires=_questionnaires(participant.study),
+            new_interview_id=str(uuid_module.uuid4()),
         )
+
+
+def _questionnaires(study):
+    """Published questionnaires, so the interview starts from the card with one tap."""
+    from fieldapp.instruments.services import published_instruments
+
+    if study.state != "fieldwork":
+        return []
+    return [i.current_version for i in published_instruments(study, "questionnaire")]
 
 
 @bp.post("/participants/<int:participant_id>/new-card")

@@ -272,3 +272,21 @@ def test_progress_and_no_js_needed(app, as_co_researcher, questionnaire, consent
     html = as_co_researcher.get(f"/interviews/{uid}/page/1").get_data(as_text=True)
     assert re.search(r"<progress max=\"\d+\" value=\"2\"", html)
     assert "<script" not in html  # no location question on this page: no script at all
+
+
+def test_first_question_in_few_taps_from_home(app, as_co_researcher, questionnaire, consent_study):
+    """Home → new participant → consent → start: the first question page."""
+    from tests.consent.conftest import consent_post
+
+    home = as_co_researcher.get("/home").get_data(as_text=True)
+    new_url = re.search(r'href="(/studies/\d+/participants/new)"', home).group(1)  # tap 1
+    consent_url = as_co_researcher.post(
+        new_url, data={"language": "nl", "age_band": "25_44"}
+    ).headers["Location"]  # tap 2
+    receipt_url = as_co_researcher.post(consent_url, data=consent_post()).headers["Location"]
+    receipt = as_co_researcher.get(receipt_url).get_data(as_text=True)  # tap 3
+    form = re.search(r'<form method="post" action="(/participants/\d+/interviews)"', receipt)
+    uid = re.search(r'name="uuid" value="([0-9a-f-]{36})"', receipt).group(1)
+    version = re.search(r'name="version_id" value="(\d+)"', receipt).group(1)
+    started = as_co_researcher.post(form.group(1), data={"uuid": uid, "version_id": version})
+    assert re.search(r"/interviews/[0-9a-f-]{36}/page/0$", started.headers["Location"])  # tap 4

@@ -261,8 +261,9 @@ def test_review_and_correction_of_an_observation(
         assert observation.history[0]["note"] == "Het bankje bij de speeltuin is kapot."
 
 
-def test_protocol_questions_are_asked_and_checked(app, as_co_researcher, consent_study,
-                                                  coordinator):
+def test_protocol_questions_are_asked_and_checked(
+    app, as_co_researcher, consent_study, coordinator
+):
     from fieldapp.accounts.models import User
     from fieldapp.instruments import services
     from fieldapp.instruments.definition import FormDefinition, Question
@@ -274,10 +275,10 @@ def test_protocol_questions_are_asked_and_checked(app, as_co_researcher, consent
         definition = FormDefinition(
             languages=["nl", "ar"],
             items=[
-                Question("state", "scale", {"nl": "In welke staat?", "ar": "ما حالته؟"},
-                         required=True),
-                Question("count", "integer", {"nl": "Hoeveel?", "ar": "كم؟"},
-                         constraint=". >= 0"),
+                Question(
+                    "state", "scale", {"nl": "In welke staat?", "ar": "ما حالته؟"}, required=True
+                ),
+                Question("count", "integer", {"nl": "Hoeveel?", "ar": "كم؟"}, constraint=". >= 0"),
             ],
         )
         instrument = services.create_instrument(
@@ -287,13 +288,15 @@ def test_protocol_questions_are_asked_and_checked(app, as_co_researcher, consent
         db.session.commit()
     form_page = as_co_researcher.get(f"/studies/{consent_study.id}/observations/new?lang=nl")
     assert "In welke staat?" in form_page.get_data(as_text=True)
-    missing = as_co_researcher.post(f"/studies/{consent_study.id}/observations/new",
-                                    data=_form(q_count="-3"))
+    missing = as_co_researcher.post(
+        f"/studies/{consent_study.id}/observations/new", data=_form(q_count="-3")
+    )
     assert missing.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count(Observation.id))) == 0
-    ok = as_co_researcher.post(f"/studies/{consent_study.id}/observations/new",
-                               data=_form(q_state="2", q_count="4"))
+    ok = as_co_researcher.post(
+        f"/studies/{consent_study.id}/observations/new", data=_form(q_state="2", q_count="4")
+    )
     assert ok.status_code == 302
     with app.app_context():
         observation = db.session.scalar(select(Observation))
