@@ -41,7 +41,7 @@ def _value_options(version: InstrumentVersion) -> tuple[str, str | None]:
     return values, table.language
 
 
-def _download(produce: Callable[[], Iterator], filename: str, mimetype: str) -> Response:
+def _download(produce: Callable[[], Iterator], filename: str, content_type: str) -> Response:
     """A streamed attachment; produce() runs only while the body is sent, after the commit."""
 
     def body() -> Iterator:
@@ -49,7 +49,7 @@ def _download(produce: Callable[[], Iterator], filename: str, mimetype: str) -> 
 
     return Response(
         stream_with_context(body()),
-        mimetype=mimetype,
+        content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -74,33 +74,7 @@ def index(study: Study):
 @recent_login_required
 def responses_csv(study: Study, version_id: int):
     """One version's responses as CSV, codes or labels in one language."""
-    version = _version(study, version_id)
-    values, language = _value_options(version)
-    number, base_url = version.number, request.url_root
-    filename = exports.export_filename(
-        study, "responses", "csv", f"v{version_id}", values, language
-    )
-    audit.record(
-        "export_responses",
-        study,
-        study_id=study.id,
-        instrument=version.instrument_id,
-        version=number,
-        format="csv",
-        values=values,
-        language=language,
-    )
-    db.session.commit()
-    return _download(
-        lambda: exports.responses_csv(
-            db.session.get(InstrumentVersion, version_id),
-            values=values,
-            language=language,
-            base_url=base_url,
-        ),
-        filename,
-        exports.CSV_MIMETYPE,
-    )
+    return _responses(study, version_id, "csv")
 
 
 @bp.get("/studies/<int:study_id>/exports/responses/<int:version_id>.xlsx")
@@ -109,32 +83,36 @@ def responses_csv(study: Study, version_id: int):
 @recent_login_required
 def responses_xlsx(study: Study, version_id: int):
     """One version's responses and codebook as an Excel workbook."""
+    return _responses(study, version_id, "xlsx")
+
+
+RESPONSE_FORMATS = {
+    "csv": (exports.responses_csv, exports.CSV_CONTENT_TYPE),
+    "xlsx": (exports.responses_xlsx, exports.XLSX_CONTENT_TYPE),
+}
+
+
+def _responses(study: Study, version_id: int, fmt: str) -> Response:
     version = _version(study, version_id)
     values, language = _value_options(version)
-    number, base_url = version.number, request.url_root
-    filename = exports.export_filename(
-        study, "responses", "xlsx", f"v{version_id}", values, language
-    )
+    produce, content_type = RESPONSE_FORMATS[fmt]
+    filename = exports.export_filename(study, "responses", fmt, f"v{version_id}", values, language)
     audit.record(
         "export_responses",
         study,
         study_id=study.id,
         instrument=version.instrument_id,
-        version=number,
-        format="xlsx",
+        version=version.number,
+        format=fmt,
         values=values,
         language=language,
     )
     db.session.commit()
+    options = {"values": values, "language": language, "base_url": request.url_root}
     return _download(
-        lambda: exports.responses_xlsx(
-            db.session.get(InstrumentVersion, version_id),
-            values=values,
-            language=language,
-            base_url=base_url,
-        ),
+        lambda: produce(db.session.get(InstrumentVersion, version_id), **options),
         filename,
-        exports.XLSX_MIMETYPE,
+        content_type,
     )
 
 
@@ -158,7 +136,7 @@ def codebook_csv(study: Study, version_id: int):
     return _download(
         lambda: exports.codebook_csv(db.session.get(InstrumentVersion, version_id)),
         filename,
-        exports.CSV_MIMETYPE,
+        exports.CSV_CONTENT_TYPE,
     )
 
 
@@ -168,7 +146,7 @@ def codebook_csv(study: Study, version_id: int):
 @recent_login_required
 def observations_csv(study: Study):
     """The study's observations as CSV."""
-    return _observations(study, "csv", exports.observations_csv, exports.CSV_MIMETYPE)
+    return _observations(study, "csv", exports.observations_csv, exports.CSV_CONTENT_TYPE)
 
 
 @bp.get("/studies/<int:study_id>/exports/observations.geojson")
@@ -177,10 +155,12 @@ def observations_csv(study: Study):
 @recent_login_required
 def observations_geojson(study: Study):
     """The study's observations as GeoJSON (no geometry for those without a location)."""
-    return _observations(study, "geojson", exports.observations_geojson, exports.GEOJSON_MIMETYPE)
+    return _observations(
+        study, "geojson", exports.observations_geojson, exports.GEOJSON_CONTENT_TYPE
+    )
 
 
-def _observations(study: Study, fmt: str, produce: Callable, mimetype: str) -> Response:
+def _observations(study: Study, fmt: str, produce: Callable, content_type: str) -> Response:
     study_id, base_url = study.id, request.url_root
     filename = exports.export_filename(study, "observations", fmt)
     audit.record("export_observations", study, study_id=study_id, format=fmt)
@@ -188,5 +168,5 @@ def _observations(study: Study, fmt: str, produce: Callable, mimetype: str) -> R
     return _download(
         lambda: produce(db.session.get(Study, study_id), base_url=base_url),
         filename,
-        mimetype,
+        content_type,
     )

@@ -33,6 +33,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
 import tempfile
 from collections import defaultdict
@@ -98,15 +99,17 @@ OBSERVATION_COLUMNS = (
     "place_description",
     "photos",
 )
-CSV_MIMETYPE = "text/csv; charset=utf-8"
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-GEOJSON_MIMETYPE = "application/geo+json"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GEOJSON_CONTENT_TYPE = "application/geo+json"
 
 # The words the interview pages show for the built-in choices.
 YES_NO_LABELS = {"yes": _l("Yes"), "no": _l("No")}
 SCALE_LABELS = (_l("Very bad"), _l("Bad"), _l("In between"), _l("Good"), _l("Very good"))
 
-_INTEGER = re.compile(r"[+-]?\d{1,15}")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,15}")
+# Larger numbers lose digits in a spreadsheet; they are written as text.
+NUMBER_LIMIT = Decimal("1e15")
 
 Cell = str | int | float | Decimal | bool | dt.date | None
 
@@ -213,7 +216,7 @@ def _number(question: Question, value: object) -> int | Decimal | None:
         number = Decimal(text)
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    return number if number.is_finite() and abs(number) < NUMBER_LIMIT else None
 
 
 def _builtin_label(question: Question, choice: Choice, index: int) -> str | None:
@@ -276,6 +279,8 @@ class ResponseTable:
             self.language = self.language or self.definition.default_language
             if self.language not in self.definition.languages:
                 raise ExportError("unknown_language", self.language)
+        else:
+            self.language = None  # codes are the same in every language
         self.questions = self.definition.answered_questions()
         self.header = list(RESPONSE_COLUMNS)
         for question in self.questions:
@@ -318,7 +323,7 @@ class ResponseTable:
         if kind in ("select_one", "scale", "yes_no"):
             if labels is not None:
                 return [labels.get(str(value), str(value))]
-            if kind == "scale" and isinstance(value, str) and value.isdigit():
+            if kind == "scale" and isinstance(value, str) and _INTEGER.fullmatch(value):
                 return [int(value)]
             return [str(value)]
         return [value if isinstance(value, str) else str(value)]
@@ -351,9 +356,10 @@ def _float(value: object) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def _interviews(version_id: int, batch_size: int):
@@ -733,7 +739,12 @@ def register_export_cli(app: Flask) -> None:
 
     @export_group.command("responses")
     @click.option("--study", "slug", required=True, help="The study's slug.")
-    @click.option("--version", "version_id", type=int, help="The version id (see the page).")
+    @click.option(
+        "--version",
+        "version_id",
+        type=int,
+        help="Version id, as in the export links; needed when there are several.",
+    )
     @click.option(
         "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
     )

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import tracemalloc
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -395,6 +396,31 @@ def test_formulas_are_neutralised_and_numbers_are_not(app, data):
     assert exports.neutralise("\rx") == "'\rx"
     assert exports.neutralise("K7Q-3MX") == "K7Q-3MX"
     assert exports.neutralise("") == ""
+
+
+def test_only_numeric_answers_of_number_questions_are_numbers(app):
+    from fieldapp.instruments.models import InstrumentVersion
+
+    table = exports.ResponseTable(InstrumentVersion(content=DEFINITION))
+    question = table.definition.question
+
+    def cell(name, value):
+        (only,) = table.cells(question(name), value, None)
+        return only
+
+    assert cell("age_years", "-3") == -3
+    assert cell("hours", "-0.25") == Decimal("-0.25")
+    assert cell("age_years", "-3+cmd") == "-3+cmd"  # not a number: text, neutralised on output
+    assert exports._csv_cell(cell("age_years", "-3+cmd")) == "'-3+cmd"
+    assert cell("hours", "1e999") == "1e999"
+    assert cell("hours", "NaN") == "NaN"
+    assert cell("remark", "-3") == "-3"
+    assert exports._csv_cell(cell("remark", "-3")) == "'-3"  # text stays text
+    assert exports._xlsx_cell(cell("remark", "=1+1")) == "'=1+1"
+    assert exports._xlsx_cell("bell\x07") == "bell"
+    assert cell("safety", "5") == 5
+    assert cell("since", "not a date") == "not a date"
+    assert table.cells(question("home"), {"lat": "x", "lon": None}, None) == [None, None, None]
 
 
 def test_photo_links_absolute_with_a_base_url(app, data):
