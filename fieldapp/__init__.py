@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldapp.areas.views import bp as areas_bp
     from fieldapp.audit.views import bp as audit_bp
     from fieldapp.common.views import bp as common_bp
+    from fieldapp.compensation.views import bp as compensation_bp
     from fieldapp.consent.public import bp as participant_page_bp
     from fieldapp.consent.views import bp as consent_bp
     from fieldapp.fieldwork.export_views import bp as exports_bp
@@ -86,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
         instruments_bp,
         fieldwork_bp,
         exports_bp,
+        compensation_bp,
         audit_bp,
     ):
         app.register_blueprint(blueprint)

@@ -3,6 +3,16 @@
 from fieldapp.accounts.models import Invitation, LoginAttempt, User, UserSession
 from fieldapp.areas.models import Area, area_coordinators
 from fieldapp.audit.models import AuditEntry
+from fieldapp.compensation.models import (
+    AllowanceLimit,
+    PayeeProfile,
+    PaymentBatch,
+    StudyRates,
+    ThankYou,
+    ThankYouType,
+    WorkEntry,
+    WorkEntryChange,
+)
 from fieldapp.consent.models import (
     ConsentDecision,
     ConsentForm,
@@ -29,6 +39,14 @@ from fieldapp.participants.models import (
 from fieldapp.studies.models import Study, StudyMember, StudyTheme
 
 __all__ = [
+    "AllowanceLimit",
+    "PayeeProfile",
+    "PaymentBatch",
+    "StudyRates",
+    "ThankYou",
+    "ThankYouType",
+    "WorkEntry",
+    "WorkEntryChange",
     "Answer",
     "Instrument",
     "InstrumentVersion",

@@ -316,3 +316,18 @@ def set_profile(user: User, *, display_name: str, locale: str | None, languages:
     user.locale = locale or None
     user.languages_spoken = list(languages)
     audit.record("profile_changed", user, actor=user)
+
+
+def toggle_flag(actor: User, user: User, flag: str) -> None:
+    """An administrator switches finance duty, or blocks or unblocks an account."""
+    if actor.role != Role.ADMIN:
+        raise AccountError("role_not_allowed")
+    if user.id == actor.id and flag == "active":
+        raise AccountError("not_yourself")
+    if flag == "finance":
+        user.finance = not user.finance
+    elif flag == "active":
+        user.active = not user.active
+        if not user.active:
+            end_all_sessions(user)
+    audit.record("account_" + flag + "_changed", user, actor=actor, value=getattr(user, flag))

@@ -23,7 +23,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.accounts import services
-from fieldapp.accounts.access import role_required
+from fieldapp.accounts.access import recent_login_required, role_required
 from fieldapp.accounts.forms import (
     ROLE_LABELS,
     AcceptInvitationForm,
@@ -51,6 +51,7 @@ ERRORS = {
     "study_not_allowed": _l("You can only invite people to studies you coordinate."),
     "area_not_allowed": _l("Only an administrator can assign areas."),
     "invitation_unusable": _l("This invitation link has expired or was already used."),
+    "not_yourself": _l("You cannot change this for your own account."),
 }
 
 
@@ -299,3 +300,38 @@ def change_password():
             return redirect(url_for("accounts.profile"))
     profile_form = ProfileForm(obj=current_user)
     return render_template("accounts/profile.html", form=profile_form, password_form=form), 400
+
+
+# ---------------------------------------------------------------- administrators
+
+
+@bp.get("/admin/accounts")
+@role_required(Role.ADMIN)
+def admin_accounts():
+    """Every account, with its role, whether it is active and whether it does finance."""
+    from sqlalchemy import select
+
+    from fieldapp.accounts.models import User
+
+    users = db.session.scalars(select(User).order_by(User.role, User.display_name)).all()
+    return render_template("accounts/admin_accounts.html", users=users, role_labels=ROLE_LABELS)
+
+
+@bp.post("/admin/accounts/<int:user_id>/<flag>")
+@role_required(Role.ADMIN)
+@recent_login_required
+def toggle_account(user_id: int, flag: str):
+    """Switch an account's finance duty, or block and unblock it."""
+    from fieldapp.accounts.models import User
+
+    user = db.session.get(User, user_id)
+    if user is None or flag not in ("finance", "active"):
+        abort(404)
+    try:
+        services.toggle_flag(current_user, user, flag)
+    except services.AccountError as error:
+        db.session.rollback()
+        flash(ERRORS.get(error.code, _("That did not work.")), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("accounts.admin_accounts"))

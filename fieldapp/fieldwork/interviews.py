@@ -401,6 +401,15 @@ def submit_interview(actor: User, interview: Interview, *, notes: str | None = N
     )
 
 
+# Other domains act on an approved interview (compensation pays for it).
+_APPROVAL_LISTENERS: list = []
+
+
+def register_approval_listener(listener) -> None:
+    if listener not in _APPROVAL_LISTENERS:
+        _APPROVAL_LISTENERS.append(listener)
+
+
 def review(actor: User, target, decision: str, comment: str) -> ReviewNote:
     """Approve, or mark "needs attention" with a comment the co-researcher sees."""
     from fieldapp.fieldwork.models import InvalidReviewState
@@ -424,6 +433,9 @@ def review(actor: User, target, decision: str, comment: str) -> ReviewNote:
     note = ReviewNote(decision=decision, comment=comment, author_id=actor.id)
     target.review_notes.append(note)
     db.session.flush()
+    if decision == "approved" and isinstance(target, Interview):
+        for listener in _APPROVAL_LISTENERS:
+            listener(target)
     audit.record(
         "submission_reviewed", target, actor=actor, study_id=target.study_id, decision=decision
     )

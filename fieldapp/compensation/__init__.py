@@ -1,0 +1,1 @@
+"""Compensation: paying co-researchers and thanking participants, within the volunteer allowance limits."""
