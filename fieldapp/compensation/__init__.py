@@ -1,1 +1,1 @@
-"""Compensation: paying co-researchers and thanking participants, within the volunteer allowance limits."""
+"""Compensation: paying co-researchers and thanking participants within the allowance limits."""
