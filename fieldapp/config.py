@@ -77,8 +77,12 @@ def load_config(instance_path: str) -> dict:
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 64 * 1024)),
         "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", 2)),
         # The account fieldapp's payments come from (for the SEPA file finance uploads)
-        "SEPA_DEBTOR_NAME": os.environ.get("SEPA_DEBTOR_NAME", ""),
-        "SEPA_DEBTOR_IBAN": os.environ.get("SEPA_DEBTOR_IBAN", ""),
+        "SEPA_DEBTOR_NAME": os.environ.get(
+            "SEPA_DEBTOR_NAME", "Programmabureau demo" if env == "development" else ""
+        ),
+        "SEPA_DEBTOR_IBAN": os.environ.get(
+            "SEPA_DEBTOR_IBAN", "NL69INGB0123456789" if env == "development" else ""
+        ),
         "SEPA_DEBTOR_BIC": os.environ.get("SEPA_DEBTOR_BIC", ""),
         # Behind a proxy: how many proxies set X-Forwarded-For / -Proto
         "PROXY_COUNT": int(os.environ.get("FIELDAPP_PROXY_COUNT", 0)),

@@ -90,6 +90,9 @@ def seed_demo() -> list[tuple[str, str, str]]:
     from fieldapp.fieldwork.demo import seed_fieldwork
 
     seed_fieldwork(study, users)
+    from fieldapp.compensation.demo import seed_compensation
+
+    seed_compensation(study, users)
     db.session.flush()
     return [(row[0], row[5], row[2]) for row in DEMO_ACCOUNTS]
 
