@@ -111,7 +111,29 @@ def visual(line: str, language: str) -> str:
     if not _needs_bidi(line, language):
         return _BIDI_CONTROLS.sub("", line)
     base_dir = "R" if is_rtl(language) else "L"
-    return _BIDI_CONTROLS.sub("", get_display(_reshaper().reshape(line), base_dir=base_dir))
+    shown = _BIDI_CONTROLS.sub("", get_display(_reshaper().reshape(line), base_dir=base_dir))
+    return _mirror_reversed_brackets(shown)
+
+
+_MIRROR = {")": "(", "]": "[", "}": "{"}
+
+
+def _mirror_reversed_brackets(shown: str) -> str:
+    """python-bidi 0.6 reorders right-to-left runs without mirroring brackets, so "(2026)" in
+    Arabic comes out as ")2026(". A pair that reads closing-then-opening in visual order was
+    reversed: swap it. Pairs that read the right way round (Latin text) stay as they are."""
+    chars = list(shown)
+    waiting: dict[str, list[int]] = {closing: [] for closing in _MIRROR}
+    for index, char in enumerate(chars):
+        if char in _MIRROR:
+            waiting[char].append(index)
+        else:
+            for closing, opening in _MIRROR.items():
+                if char == opening and waiting[closing]:
+                    start = waiting[closing].pop()
+                    chars[start], chars[index] = opening, closing
+                    break
+    return "".join(chars)
 
 
 def text_width(line: str, font: str, size: float, language: str) -> float:
