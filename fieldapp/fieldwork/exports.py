@@ -98,6 +98,7 @@ OBSERVATION_COLUMNS = (
     "location_coarsened",
     "place_description",
     "photos",
+    "protocol_answers",
 )
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -548,6 +549,7 @@ def observation_records(
                 Observation.accuracy_m,
                 Observation.location_coarsened,
                 Observation.place_description,
+                Observation.answers,
             )
             .outerjoin(User, User.id == Observation.co_researcher_id)
             .where(
@@ -583,6 +585,8 @@ def observation_records(
                 "location_coarsened": bool(o.location_coarsened),
                 "place_description": o.place_description,
                 "photos": photos.get(o.id, []),
+                # Answers to the protocol's questions, by question name (see the codebook).
+                "protocol_answers": dict(o.answers or {}),
             }
         if len(found) < batch_size:
             return
@@ -599,7 +603,11 @@ def observations_csv(
         yield list(OBSERVATION_COLUMNS)
         for record in observation_records(study, base_url=base_url, batch_size=batch_size):
             yield [
-                " ".join(value) if isinstance(value, list) else value
+                " ".join(value)
+                if isinstance(value, list)
+                else (json.dumps(value, ensure_ascii=False, sort_keys=True) if value else "")
+                if isinstance(value, dict)
+                else value
                 for value in (record[column] for column in OBSERVATION_COLUMNS)
             ]
 

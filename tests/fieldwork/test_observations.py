@@ -302,3 +302,38 @@ def test_protocol_questions_are_asked_and_checked(
         observation = db.session.scalar(select(Observation))
         assert observation.answers == {"state": "2", "count": "4"}
         assert observation.version is not None
+
+
+def test_protocol_answers_are_exported(app, as_coordinator, as_co_researcher, consent_study,
+                                       coordinator):
+    import csv
+    import io
+    import json
+
+    from fieldapp.accounts.models import User
+    from fieldapp.instruments import services
+    from fieldapp.instruments.definition import FormDefinition, Question
+    from fieldapp.studies.models import Study
+
+    with app.app_context():
+        actor = db.session.get(User, coordinator.id)
+        study = db.session.get(Study, consent_study.id)
+        definition = FormDefinition(
+            languages=["nl", "ar"],
+            items=[Question("state", "scale", {"nl": "Staat?", "ar": "حالة؟"})],
+        )
+        instrument = services.create_instrument(
+            actor, study, kind="observation", title="Schouw", definition=definition
+        )
+        services.publish_version(actor, instrument.versions[0])
+        db.session.commit()
+    as_co_researcher.post(f"/studies/{consent_study.id}/observations/new",
+                          data=_form(q_state="3"))
+    with as_coordinator.get(f"/studies/{consent_study.id}/exports/observations.csv") as response:
+        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert json.loads(rows[0]["protocol_answers"]) == {"state": "3"}
+    with as_coordinator.get(
+        f"/studies/{consent_study.id}/exports/observations.geojson"
+    ) as response:
+        feature = json.loads(response.get_data(as_text=True))["features"][0]
+    assert feature["properties"]["protocol_answers"] == {"state": "3"}
