@@ -474,6 +474,7 @@ def add_work(study):
 
 @bp.post("/studies/<int:study_id>/money/approve")
 @study_view(manage=True)
+@recent_login_required
 def approve(study):
     """Approve entries; a passed allowance limit needs a confirmation with a reason."""
     form = ApproveForm(prefix="approve")
