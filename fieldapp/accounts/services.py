@@ -7,6 +7,7 @@ import re
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from fieldapp.accounts import passwords
 from fieldapp.accounts.models import Invitation, LoginAttempt, Role, User, UserSession
@@ -111,8 +112,11 @@ def start_session(user: User) -> str:
 def session_for(token: str | None) -> UserSession | None:
     if not token:
         return None
+    # One query for the session and its user: this runs on every request.
     found = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == token_digest(token))
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == token_digest(token))
     )
     if found is None or found.expires_at <= utcnow():
         return None

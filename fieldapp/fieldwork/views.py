@@ -92,7 +92,21 @@ def error_text(code: str, params: dict | None = None) -> str:
 
 
 def load_interview(uuid: str) -> Interview:
-    interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid[:36]))
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from fieldapp.studies.models import Study
+
+    # The study with its members (for the access check), the version and the answers: one
+    # page needs them all, so they come in few queries.
+    interview = db.session.scalar(
+        select(Interview)
+        .options(
+            joinedload(Interview.study).selectinload(Study.members),
+            joinedload(Interview.version),
+            selectinload(Interview.answers),
+        )
+        .where(Interview.uuid == uuid[:36])
+    )
     if interview is None or not service.can_see_interview(current_user, interview):
         abort(404)
     return interview
@@ -234,9 +248,9 @@ def page(uuid: str, index: int):
             flash(error_text(error.code), "error")
             return redirect(url_for("participants.show", participant_id=interview.participant_id))
         if not errors:
-            db.session.commit()
             values = interview.answer_values()
             following = service.next_page(definition, values, index)
+            db.session.commit()
             if following is None:
                 return redirect(url_for("fieldwork.submit", uuid=uuid))
             return redirect(url_for("fieldwork.page", uuid=uuid, index=following))
