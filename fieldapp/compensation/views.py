@@ -613,23 +613,28 @@ def batch(batch_id: int):
     )
 
 
-@bp.post("/batches/<int:batch_id>/approve")
-@login_required
-@recent_login_required
-def approve_batch(batch_id: int):
-    """Approve a batch (not the one who drafted it)."""
+def _batch_step(batch_id: int, step, done_message: str):
+    """Run one state change of a batch from a button, with its message."""
     item = _batch(batch_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.approve_batch(current_user, item)
+        step(current_user, item)
     except services.CompensationError as error:
         db.session.rollback()
         flash(_error(error.code), "error")
     else:
         db.session.commit()
-        flash(_("The batch is approved."), "success")
+        flash(done_message, "success")
     return redirect(url_for("compensation.batch", batch_id=item.id))
+
+
+@bp.post("/batches/<int:batch_id>/approve")
+@login_required
+@recent_login_required
+def approve_batch(batch_id: int):
+    """Approve a batch (not the one who drafted it)."""
+    return _batch_step(batch_id, services.approve_batch, _("The batch is approved."))
 
 
 @bp.post("/batches/<int:batch_id>/paid")
@@ -637,18 +642,7 @@ def approve_batch(batch_id: int):
 @recent_login_required
 def mark_paid(batch_id: int):
     """Mark an approved batch as paid."""
-    item = _batch(batch_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.mark_batch_paid(current_user, item)
-    except services.CompensationError as error:
-        db.session.rollback()
-        flash(_error(error.code), "error")
-    else:
-        db.session.commit()
-        flash(_("The batch is marked as paid."), "success")
-    return redirect(url_for("compensation.batch", batch_id=item.id))
+    return _batch_step(batch_id, services.mark_batch_paid, _("The batch is marked as paid."))
 
 
 @bp.post("/batches/<int:batch_id>/entries/<int:entry_id>/remove")
@@ -696,11 +690,27 @@ def _payments(item: PaymentBatch):
     return payments, missing
 
 
-def _finance_only(item: PaymentBatch) -> None:
+def _finance_payments(batch_id: int, *, for_bank_file: bool = False):
+    """(batch, payments) for finance staff, or (batch, None) after flashing who lacks details.
+
+    Looking up the bank details is logged, so the audit entries are committed either way.
+    """
+    from flask import current_app
+
+    item = _batch(batch_id)
     if not current_user.finance:
         abort(403)
     if item.state == "draft":
         abort(409)
+    payments, missing = _payments(item)
+    db.session.commit()
+    names = [p.display_name for p in missing]
+    if for_bank_file and not current_app.config.get("SEPA_DEBTOR_IBAN"):
+        names.append("fieldapp (SEPA_DEBTOR_IBAN)")
+    if names:
+        flash(_("Bank details are missing for: %(names)s.", names=", ".join(names)), "error")
+        return item, None
+    return item, payments
 
 
 @bp.get("/batches/<int:batch_id>.csv")
@@ -710,18 +720,8 @@ def batch_csv(batch_id: int):
     """The batch as CSV for finance (with bank details)."""
     from fieldapp.compensation.banking import batch_csv_rows
 
-    item = _batch(batch_id)
-    _finance_only(item)
-    payments, missing = _payments(item)
-    db.session.commit()
-    if missing:
-        flash(
-            _(
-                "Bank details are missing for: %(names)s.",
-                names=", ".join(p.display_name for p in missing),
-            ),
-            "error",
-        )
+    item, payments = _finance_payments(batch_id)
+    if payments is None:
         return redirect(url_for("compensation.batch", batch_id=item.id))
     buffer = io.StringIO()
     csv.writer(buffer).writerows(batch_csv_rows(payments))
@@ -741,20 +741,10 @@ def batch_sepa(batch_id: int):
 
     from fieldapp.compensation.banking import BankingError, Debtor, credit_transfer_xml
 
-    item = _batch(batch_id)
-    _finance_only(item)
-    payments, missing = _payments(item)
-    config = current_app.config
-    if missing or not config.get("SEPA_DEBTOR_IBAN"):
-        db.session.commit()
-        flash(
-            _(
-                "Bank details are missing for: %(names)s.",
-                names=", ".join(p.display_name for p in missing) or "fieldapp (SEPA_DEBTOR_IBAN)",
-            ),
-            "error",
-        )
+    item, payments = _finance_payments(batch_id, for_bank_file=True)
+    if payments is None:
         return redirect(url_for("compensation.batch", batch_id=item.id))
+    config = current_app.config
     try:
         xml = credit_transfer_xml(
             Debtor(
