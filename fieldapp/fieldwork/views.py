@@ -419,21 +419,32 @@ def new_observation(study):
     instruments = published_instruments(study, "observation")
     instrument = instruments[0] if instruments else None
     form = _observation_form(study)
-    protocol_errors: dict = {}
-    protocol_values = _protocol_input(instrument) if form.is_submitted() else {}
-    if form.validate_on_submit():
-        from fieldapp.media.services import MediaRejected
+    values = _protocol_input(instrument) if form.is_submitted() else {}
 
+    def save(photos, answers):
+        return observation_service.record_observation(
+            current_user,
+            study,
+            uuid=form.uuid.data,
+            instrument=instrument,
+            photos=photos,
+            protocol_answers=answers,
+            **_observation_fields(form),
+        )
+
+    return _observation_page(
+        form, study, instrument, None, values, save, _("The observation is saved.")
+    )
+
+
+def _observation_page(form, study, instrument, observation, values, save, saved_message):
+    """Check and save an observation form (new or corrected), or show it with its errors."""
+    from fieldapp.media.services import MediaRejected
+
+    protocol_errors: dict = {}
+    if form.validate_on_submit():
         try:
-            observation = observation_service.record_observation(
-                current_user,
-                study,
-                uuid=form.uuid.data,
-                instrument=instrument,
-                photos=request.files.getlist(form.photos.name),
-                protocol_answers=protocol_values,
-                **_observation_fields(form),
-            )
+            saved = save(request.files.getlist(form.photos.name), values)
         except service.FieldworkError as error:
             db.session.rollback()
             if error.status in (409, 410):
@@ -447,15 +458,15 @@ def new_observation(study):
             form.photos.errors.append(error_text("photo_" + rejected.code))
         else:
             db.session.commit()
-            flash(_("The observation is saved."), "success")
-            return redirect(url_for("fieldwork.show_observation", uuid=observation.uuid))
+            flash(saved_message, "success")
+            return redirect(url_for("fieldwork.show_observation", uuid=saved.uuid))
     return render_template(
         "fieldwork/observation_form.html",
         form=form,
         study=study,
         instrument=instrument,
-        observation=None,
-        **_protocol_context(instrument, protocol_errors, protocol_values),
+        observation=observation,
+        **_protocol_context(instrument, protocol_errors, values),
     ), (400 if form.is_submitted() else 200)
 
 
@@ -492,48 +503,35 @@ def edit_observation(uuid: str):
     if observation.co_researcher_id != current_user.id or not observation.editable:
         abort(403)
     form = _observation_form(observation.study)
-    protocol_errors: dict = {}
-    protocol_values = dict(observation.answers or {})
-    if not form.is_submitted():
+    if form.is_submitted():
+        values = _protocol_input(observation.instrument)
+    else:
+        values = dict(observation.answers or {})
         form.themes.data = list(observation.themes)
         form.category.data = observation.category
         form.note.data = observation.note
         form.place_description.data = observation.place_description
-    else:
-        protocol_values = _protocol_input(observation.instrument)
-    if form.validate_on_submit():
-        from fieldapp.media.services import MediaRejected
 
-        try:
-            observation_service.correct_observation(
-                current_user,
-                observation,
-                photos=request.files.getlist(form.photos.name),
-                remove_photos=request.form.getlist("remove_photo"),
-                protocol_answers=protocol_values,
-                **_observation_fields(form),
-            )
-        except service.FieldworkError as error:
-            db.session.rollback()
-            if error.code == "answers":
-                protocol_errors = error.params["errors"]
-            else:
-                _observation_error(form, error)
-        except MediaRejected as rejected:
-            db.session.rollback()
-            form.photos.errors.append(error_text("photo_" + rejected.code))
-        else:
-            db.session.commit()
-            flash(_("The correction is sent."), "success")
-            return redirect(url_for("fieldwork.show_observation", uuid=observation.uuid))
-    return render_template(
-        "fieldwork/observation_form.html",
-        form=form,
-        study=observation.study,
-        instrument=observation.instrument,
-        observation=observation,
-        **_protocol_context(observation.instrument, protocol_errors, protocol_values),
-    ), (400 if form.is_submitted() else 200)
+    def save(photos, answers):
+        observation_service.correct_observation(
+            current_user,
+            observation,
+            photos=photos,
+            remove_photos=request.form.getlist("remove_photo"),
+            protocol_answers=answers,
+            **_observation_fields(form),
+        )
+        return observation
+
+    return _observation_page(
+        form,
+        observation.study,
+        observation.instrument,
+        observation,
+        values,
+        save,
+        _("The correction is sent."),
+    )
 
 
 # ---------------------------------------------------------------- lists
