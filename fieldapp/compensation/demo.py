@@ -47,13 +47,13 @@ def seed_compensation(study, users) -> None:
     samira, piotr = users["samira"], users["piotr"]
     services.save_bank_details(samira, account_name="S. El Idrissi", iban="NL91ABNA0417164300")
     services.save_bank_details(piotr, account_name="P. Nowak", iban="NL39RABO0300065264")
-    # Samira receives a benefit: the limits apply. December 2025 is nearly full (200 of the
+    # Samira receives a benefit: the limits apply. Last December is nearly full (200 of the
     # 210 euro a month), and one more entry there waits for approval: approving it stops
     # and asks for a reason.
     services.set_limits_apply(
         admin, samira, limits_apply=True, date_of_birth=dt.date(1984, 5, 17), age_band=None
     )
-    december = dt.date(2025, 12, 1)
+    december = dt.date(dt.date.today().year - 1, 12, 1)  # last December
     if december >= dt.date.today() - dt.timedelta(days=400):
         for day, minutes in ((2, 480), (9, 480), (16, 480), (23, 480), (30, 225)):
             services.log_hours(
@@ -73,17 +73,16 @@ def seed_compensation(study, users) -> None:
             minutes=240,
             note="Verslag van de straatschouw",
         )
-    # Piotr's October: approved, in a batch made by the coordinator, approved by the
+    # Piotr's last month: approved, in a batch made by the coordinator, approved by the
     # administrator (four eyes), and paid.
-    october = dt.date.today().replace(day=1) - dt.timedelta(days=32)
-    october = october.replace(day=1)
+    last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     for day, activity, minutes in (
         (3, "training", 180),
         (8, "fieldwork", 240),
         (15, "analysis", 120),
     ):
         services.log_hours(
-            piotr, study, activity=activity, work_date=october.replace(day=day), minutes=minutes
+            piotr, study, activity=activity, work_date=last_month.replace(day=day), minutes=minutes
         )
     piotr_entries = db.session.scalars(
         select(WorkEntry).where(WorkEntry.user_id == piotr.id, WorkEntry.state == "open")

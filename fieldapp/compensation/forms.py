@@ -42,7 +42,7 @@ BATCH_STATE_LABELS = {"draft": _l("Draft"), "approved": _l("Approved"), "paid": 
 
 
 def quarter_hour_choices():
-    choices = []
+    choices = [Choice("", _l("Choose"))]
     for quarters in range(1, 49):  # 15 minutes to 12 hours
         hours, rest = divmod(quarters * 15, 60)
         label = f"{hours}:{rest:02d}"

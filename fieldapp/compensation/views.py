@@ -327,11 +327,16 @@ def _people(study) -> list[User]:
     )
 
 
+def _sent(form) -> bool:
+    """This form was the one sent (a page holds several forms, each with its prefix)."""
+    return form.is_submitted() and any(name.startswith(form._prefix) for name in request.form)
+
+
 def _rates_form(study) -> RatesForm:
     from fieldapp.compensation.banking import format_cents
 
     form = RatesForm(prefix="rates")
-    if not form.is_submitted():
+    if not _sent(form):
         rates = services.rates_for(study)
         for field, cents in (
             (form.hourly, rates.hourly_cents),
@@ -348,7 +353,7 @@ def _add_form(study) -> AddWorkForm:
     form.study_id.choices = [Choice(str(study.id), study.title)]
     form.study_id.data = str(study.id)
     form.user_id.choices = [Choice(str(u.id), u.display_name) for u in _people(study)]
-    if not form.is_submitted():
+    if not _sent(form):
         form.work_date.data = dt.date.today()
     return form
 
