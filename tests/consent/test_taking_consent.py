@@ -287,7 +287,7 @@ def test_receipt_pdf_of_a_study_with_a_very_long_title(
     from fieldapp.studies.models import Study
 
     with app.app_context():
-        db.session.get(Study, consent_study.id).title = "Wonen, werken en ontmoeten " * 12
+        db.session.get(Study, consent_study.id).title = ("Wonen, werken en ontmoeten " * 7).strip()
         db.session.commit()
     participant = make_participant(consent_study)
     as_co_researcher.post(f"/participants/{participant.id}/consent", data=consent_post())

@@ -304,8 +304,9 @@ def test_protocol_questions_are_asked_and_checked(
         assert observation.version is not None
 
 
-def test_protocol_answers_are_exported(app, as_coordinator, as_co_researcher, consent_study,
-                                       coordinator):
+def test_protocol_answers_are_exported(
+    app, as_coordinator, as_co_researcher, consent_study, coordinator
+):
     import csv
     import io
     import json
@@ -327,8 +328,7 @@ def test_protocol_answers_are_exported(app, as_coordinator, as_co_researcher, co
         )
         services.publish_version(actor, instrument.versions[0])
         db.session.commit()
-    as_co_researcher.post(f"/studies/{consent_study.id}/observations/new",
-                          data=_form(q_state="3"))
+    as_co_researcher.post(f"/studies/{consent_study.id}/observations/new", data=_form(q_state="3"))
     with as_coordinator.get(f"/studies/{consent_study.id}/exports/observations.csv") as response:
         rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert json.loads(rows[0]["protocol_answers"]) == {"state": "3"}
