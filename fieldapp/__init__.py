@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(i18n.remember_explicit_choice)
 
     from fieldapp.accounts.views import bp as accounts_bp
+    from fieldapp.analysis.views import bp as analysis_bp
     from fieldapp.areas.views import bp as areas_bp
     from fieldapp.audit.views import bp as audit_bp
     from fieldapp.common.views import bp as common_bp
@@ -88,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
         fieldwork_bp,
         exports_bp,
         compensation_bp,
+        analysis_bp,
         audit_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,6 +1,7 @@
 """Imports every model module so that SQLAlchemy and Alembic know all tables."""
 
 from fieldapp.accounts.models import Invitation, LoginAttempt, User, UserSession
+from fieldapp.analysis.models import Code, Coder, Coding, Quote
 from fieldapp.areas.models import Area, area_coordinators
 from fieldapp.audit.models import AuditEntry
 from fieldapp.compensation.models import (
@@ -39,6 +40,10 @@ from fieldapp.participants.models import (
 from fieldapp.studies.models import Study, StudyMember, StudyTheme
 
 __all__ = [
+    "Code",
+    "Coder",
+    "Coding",
+    "Quote",
     "AllowanceLimit",
     "PayeeProfile",
     "PaymentBatch",

@@ -1,0 +1,1 @@
+"""Analysis: a codebook per study, coding answers and observation notes, quotes for reports."""
