@@ -24,11 +24,14 @@ def register_cli(app: Flask) -> None:
         logins = seed_demo()
         token = demo_participant_token()
         db.session.commit()
-        click.echo("Demo ready. Log in at http://127.0.0.1:5000 with:")
+        import os
+
+        base = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+        click.echo(f"Demo ready. Log in at {base} with:")
         for username, password, role in logins:
             click.echo(f"  {role:<14} {username:<12} {password}")
         if token:
-            click.echo("A participant's own page (no login): http://127.0.0.1:5000/p/" + token)
+            click.echo(f"A participant's own page (no login): {base}/p/{token}")
 
     @app.cli.command("create-admin")
     @click.argument("username")
