@@ -75,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldapp.fieldwork.views import bp as fieldwork_bp
     from fieldapp.instruments.views import bp as instruments_bp
     from fieldapp.participants.views import bp as participants_bp
+    from fieldapp.reports.views import bp as reports_bp
     from fieldapp.studies.views import bp as studies_bp
 
     for blueprint in (
@@ -90,6 +91,7 @@ def create_app(config: dict | None = None) -> Flask:
         exports_bp,
         compensation_bp,
         analysis_bp,
+        reports_bp,
         audit_bp,
     ):
         app.register_blueprint(blueprint)

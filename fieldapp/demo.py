@@ -93,6 +93,9 @@ def seed_demo() -> list[tuple[str, str, str]]:
     from fieldapp.compensation.demo import seed_compensation
 
     seed_compensation(study, users)
+    from fieldapp.reports.demo import seed_report
+
+    seed_report(study, users)
     db.session.flush()
     return [(row[0], row[5], row[2]) for row in DEMO_ACCOUNTS]
 

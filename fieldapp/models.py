@@ -37,9 +37,15 @@ from fieldapp.participants.models import (
     ParticipantContact,
     ParticipantTombstone,
 )
+from fieldapp.reports.models import Action, ActionUpdate, Report, ReportSection, ReportVersion
 from fieldapp.studies.models import Study, StudyMember, StudyTheme
 
 __all__ = [
+    "Action",
+    "ActionUpdate",
+    "Report",
+    "ReportSection",
+    "ReportVersion",
     "Code",
     "Coder",
     "Coding",

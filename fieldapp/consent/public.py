@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from fieldapp.consent import services
 from fieldapp.consent.forms import ITEM_NAMES
@@ -41,8 +42,16 @@ def show(token: str):
         if record is not None:
             text = record.form.text_for(record.language)
             labels = dict(text.item_labels) if text else {}
+        from fieldapp.reports.models import Report
+
+        report = db.session.scalar(
+            select(Report).where(
+                Report.study_id == participant.study_id, Report.state == "published"
+            )
+        )
         return render_template(
             "consent/participant_page.html",
+            report=report,
             participant=participant,
             study=participant.study,
             record=record,

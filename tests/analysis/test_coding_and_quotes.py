@@ -211,3 +211,30 @@ def test_refi_qda_export_of_the_coded_texts(
     assert (
         as_co_researcher.get(f"/studies/{consent_study.id}/exports/codings.qdpx").status_code == 403
     )
+
+
+def test_withdrawal_removes_the_quote_from_the_public_report(
+    app, client, as_co_researcher, as_coordinator, consent_study, questionnaire
+):
+    from fieldapp.reports.models import Report
+
+    answer_id, token = _interview_with_story(app, as_co_researcher, consent_study.id, questionnaire)
+    as_coordinator.post(
+        f"/studies/{consent_study.id}/coding",
+        data={
+            "action": "quote",
+            "answer_id": answer_id,
+            "passage": "Het park is fijn",
+            "edited": "Het park is fijn.",
+        },
+    )
+    sections = {
+        f"section_{k}": "Tekst." for k in ("asked", "whom", "heard", "next", "involved", "contact")
+    }
+    as_coordinator.post(f"/studies/{consent_study.id}/report?in=nl", data=sections)
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    with app.app_context():
+        slug = db.session.scalar(select(Report.slug))
+    assert "Het park is fijn." in client.get(f"/r/{slug}").get_data(as_text=True)
+    client.post(f"/p/{token}/withdraw")
+    assert "Het park is fijn." not in client.get(f"/r/{slug}").get_data(as_text=True)

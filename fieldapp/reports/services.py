@@ -1,0 +1,324 @@
+"""Report rules: figures with small cells hidden, sections per language, publishing, actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from fieldapp.accounts.models import User
+from fieldapp.audit import services as audit
+from fieldapp.db import utcnow
+from fieldapp.extensions import db
+from fieldapp.fieldwork.models import Answer, Interview
+from fieldapp.instruments.definition import Question
+from fieldapp.instruments.services import published_instruments
+from fieldapp.reports.models import (
+    ACTION_STATES,
+    SECTION_KINDS,
+    Action,
+    ActionUpdate,
+    Report,
+    ReportSection,
+    ReportVersion,
+)
+from fieldapp.studies.models import MemberRole, Study
+
+SMALL_CELL = 5  # fewer people than this are never shown outside the coordinator's screens
+COUNTED_STATES = ("submitted", "approved")
+GROUPS = ("language", "age_band")
+FIGURE_TYPES = ("select_one", "select_multiple", "scale", "yes_no", "integer", "decimal")
+
+
+class ReportError(Exception):
+    def __init__(self, reason: str, /, **params):
+        super().__init__(reason)
+        self.code = reason
+        self.params = params
+
+
+def can_edit(user: User, study: Study) -> bool:
+    return study.member_role(user) == MemberRole.COORDINATOR
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass
+class Cell:
+    count: int | None  # None: hidden, fewer than SMALL_CELL people
+    percent: int | None
+
+
+@dataclass
+class FigureRow:
+    label_key: str  # a choice name; the page turns it into words
+    cells: dict[str, Cell]  # per group ("" when not split)
+
+
+@dataclass
+class Figure:
+    question: Question
+    kind: str  # "choices" or "numbers"
+    groups: list[str]
+    totals: dict[str, int | None]
+    rows: list[FigureRow]
+    numbers: dict[str, dict[str, float | None]]  # per group: median, q1, q3 (numbers only)
+    definition: object = None
+
+    def row_label(self, key: str, language: str) -> str:
+        """The words of an answer, as the interview showed them."""
+        if self.question.type == "yes_no":
+            from flask_babel import gettext as _
+
+            return _("Yes") if key == "yes" else _("No")
+        for index, choice in enumerate(self.definition.choices_for(self.question)):
+            if choice.name == key:
+                if choice.labels:
+                    return choice.label(language, self.definition.default_language)
+                if self.question.type == "scale" and index < 5:
+                    from flask_babel import gettext as _
+
+                    return [_("Very bad"), _("Bad"), _("In between"), _("Good"), _("Very good")][
+                        index
+                    ]
+        return key
+
+
+def _answers_by_interview(study: Study, question_name: str):
+    """(interview, value) of every counted interview that answered the question."""
+    rows = db.session.execute(
+        select(Interview, Answer.value)
+        .join(Answer, Answer.interview_id == Interview.id)
+        .where(
+            Interview.study_id == study.id,
+            Interview.state.in_(COUNTED_STATES),
+            Answer.question_name == question_name,
+        )
+    ).all()
+    return rows
+
+
+def _group_of(interview: Interview, group_by: str | None) -> str:
+    if group_by is None:
+        return ""
+    if group_by == "language":
+        return interview.language
+    return interview.participant.age_band
+
+
+def _hide(count: int, public: bool) -> int | None:
+    return None if public and count < SMALL_CELL else count
+
+
+def figure(
+    study: Study,
+    question: Question,
+    definition,
+    *,
+    group_by: str | None = None,
+    public: bool = True,
+) -> Figure:
+    """Counts and percentages of a choice or scale; median and quartiles of a number.
+
+    With `public`, every count of fewer than five people is hidden, and so is any total or
+    statistic of a group that small, so that nobody can be recognised.
+    """
+    if group_by not in (None, *GROUPS):
+        raise ReportError("unknown_group")
+    values_by_group: dict[str, list] = {}
+    for interview, value in _answers_by_interview(study, question.name):
+        values_by_group.setdefault(_group_of(interview, group_by), []).append(value)
+    groups = sorted(values_by_group)
+    totals = {g: _hide(len(v), public) for g, v in values_by_group.items()}
+    if question.type in ("integer", "decimal"):
+        numbers: dict[str, dict[str, float | None]] = {}
+        for group, values in values_by_group.items():
+            parsed = sorted(float(v) for v in values if v not in (None, ""))
+            if len(parsed) < (SMALL_CELL if public else 1):
+                numbers[group] = {"median": None, "q1": None, "q3": None}
+                continue
+            q1, median, q3 = (
+                statistics.quantiles(parsed, n=4, method="inclusive")
+                if len(parsed) > 1
+                else (parsed[0], parsed[0], parsed[0])
+            )
+            numbers[group] = {"median": median, "q1": q1, "q3": q3}
+        return Figure(question, "numbers", groups, totals, [], numbers, definition)
+    rows = []
+    for choice in definition.choices_for(question):
+        cells = {}
+        for group, values in values_by_group.items():
+            count = sum(
+                1 for v in values if (choice.name in v if isinstance(v, list) else v == choice.name)
+            )
+            shown = _hide(count, public)
+            total = len(values)
+            cells[group] = Cell(
+                shown,
+                None if shown is None or totals[group] is None else round(100 * count / total),
+            )
+        rows.append(FigureRow(choice.name, cells))
+    return Figure(question, "choices", groups, totals, rows, {}, definition)
+
+
+def figure_questions(study: Study) -> list[tuple[object, Question]]:
+    """(definition, question) of every question of the published questionnaires with figures."""
+    found = []
+    for instrument in published_instruments(study, "questionnaire"):
+        definition = instrument.current_version.definition
+        for question in definition.questions():
+            if question.type in FIGURE_TYPES:
+                found.append((definition, question))
+    return found
+
+
+def report_figures(study: Study, report: Report, *, group_by=None, public=True) -> list[Figure]:
+    chosen = set(report.figure_questions)
+    return [
+        figure(study, question, definition, group_by=group_by, public=public)
+        for definition, question in figure_questions(study)
+        if question.name in chosen
+    ]
+
+
+# ---------------------------------------------------------------- the report
+
+
+def report_for(study: Study) -> Report:
+    report = db.session.scalar(select(Report).where(Report.study_id == study.id))
+    if report is None:
+        from fieldapp.studies.services import _unique_slug
+
+        slug = study.slug
+        if db.session.scalar(select(Report.id).where(Report.slug == slug)):
+            slug = _unique_slug(study.slug + "-report")
+        report = Report(study_id=study.id, slug=slug)
+        report.study = study
+        db.session.add(report)
+        db.session.flush()
+    return report
+
+
+def save_section(actor: User, report: Report, language: str, kind: str, body: str) -> None:
+    if not can_edit(actor, report.study):
+        raise ReportError("not_allowed")
+    if language not in report.study.languages:
+        raise ReportError("unknown_language")
+    if kind not in SECTION_KINDS:
+        raise ReportError("unknown_section")
+    body = (body or "").strip()
+    if len(body) > 20_000:
+        raise ReportError("too_long")
+    section = next((s for s in report.sections if s.language == language and s.kind == kind), None)
+    if section is None:
+        section = ReportSection(language=language, kind=kind)
+        report.sections.append(section)
+    section.body = body
+
+
+def choose_figures(actor: User, report: Report, names: list[str]) -> None:
+    if not can_edit(actor, report.study):
+        raise ReportError("not_allowed")
+    known = {q.name for _d, q in figure_questions(report.study)}
+    if any(n not in known for n in names):
+        raise ReportError("unknown_question")
+    report.figure_questions = list(dict.fromkeys(names))
+
+
+def publish(actor: User, report: Report) -> None:
+    """Publish (again): a version is kept each time. Needs at least one complete language."""
+    if not can_edit(actor, report.study):
+        raise ReportError("not_allowed")
+    languages = report.complete_languages()
+    if not languages:
+        raise ReportError("empty")
+    report.state = "published"
+    report.published_at = utcnow()
+    number = (report.versions[-1].number + 1) if report.versions else 1
+    report.versions.append(
+        ReportVersion(
+            number=number,
+            published_by_id=actor.id,
+            sections={
+                lang: {kind: report.section(lang, kind) for kind in SECTION_KINDS}
+                for lang in languages
+            },
+        )
+    )
+    audit.record("report_published", report, actor=actor, study_id=report.study_id, version=number)
+
+
+def unpublish(actor: User, report: Report) -> None:
+    if not can_edit(actor, report.study):
+        raise ReportError("not_allowed")
+    report.state = "draft"
+    audit.record("report_unpublished", report, actor=actor, study_id=report.study_id)
+
+
+def published_report(slug: str) -> Report | None:
+    return db.session.scalar(select(Report).where(Report.slug == slug))
+
+
+# ---------------------------------------------------------------- actions
+
+
+def add_action(
+    actor: User,
+    study: Study,
+    *,
+    titles: dict[str, str],
+    owner: str,
+    due_date: dt.date | None,
+) -> Action:
+    if not can_edit(actor, study):
+        raise ReportError("not_allowed")
+    titles = {
+        k: " ".join(v.split())
+        for k, v in titles.items()
+        if k in study.languages and (v or "").strip()
+    }
+    if not titles:
+        raise ReportError("no_title")
+    owner = " ".join((owner or "").split())
+    if not owner:
+        raise ReportError("no_owner")
+    if len(owner) > 200 or any(len(t) > 500 for t in titles.values()):
+        raise ReportError("too_long")
+    action = Action(study_id=study.id, titles=titles, owner=owner, due_date=due_date)
+    db.session.add(action)
+    db.session.flush()
+    audit.record("action_added", action, actor=actor, study_id=study.id)
+    return action
+
+
+def update_action(
+    actor: User, action: Action, *, status: str, text: str, on: dt.date | None = None
+) -> ActionUpdate:
+    """A dated update; 'dropped' needs a reason, and the history is kept."""
+    if not can_edit(actor, action.study):
+        raise ReportError("not_allowed")
+    if status not in ACTION_STATES:
+        raise ReportError("unknown_status")
+    text = (text or "").strip()
+    if len(text) > 2000:
+        raise ReportError("too_long")
+    if status == "dropped" and not text:
+        raise ReportError("reason_needed")
+    if action.status in ("done", "dropped") and status != action.status:
+        raise ReportError("already_closed")
+    action.status = status
+    if status == "dropped":
+        action.drop_reason = text[:500]
+    update = ActionUpdate(at=on or dt.date.today(), status=status, text=text, author_id=actor.id)
+    action.updates.append(update)
+    audit.record("action_updated", action, actor=actor, study_id=action.study_id, status=status)
+    return update
+
+
+def actions_of(study: Study) -> list[Action]:
+    return list(
+        db.session.scalars(select(Action).where(Action.study_id == study.id).order_by(Action.id))
+    )

@@ -1,0 +1,365 @@
+"""Report pages: the builder, the public report /r/<slug> with its PDFs, the area page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from fieldapp.extensions import db
+from fieldapp.i18n import LANGUAGE_CODES, current_language
+from fieldapp.participants.forms import ActionForm
+from fieldapp.reports import services
+from fieldapp.reports.models import ACTION_STATES, SECTION_KINDS, Action
+from fieldapp.studies.access import study_view
+
+bp = Blueprint("reports", __name__)
+
+SECTION_LABELS = {
+    "asked": _l("What we asked, and why"),
+    "whom": _l("Whom we spoke with"),
+    "heard": _l("What we heard"),
+    "next": _l("What happens next"),
+    "involved": _l("How to stay involved"),
+    "contact": _l("Contact"),
+}
+ACTION_LABELS = {
+    "planned": _l("Planned"),
+    "started": _l("Started"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+GROUP_LABELS = {"language": _l("Language"), "age_band": _l("Age")}
+ERRORS = {
+    "not_allowed": _l("You cannot do this."),
+    "unknown_language": _l("Choose one of the languages of the study."),
+    "unknown_section": _l("Choose a section."),
+    "too_long": _l("This text is too long."),
+    "unknown_question": _l("Choose questions from the list."),
+    "empty": _l("Write every section in at least one language before publishing."),
+    "no_title": _l("Write what will be done."),
+    "no_owner": _l("Say who does it (an organisation)."),
+    "unknown_status": _l("Choose a status."),
+    "reason_needed": _l("Say why the action was dropped."),
+    "already_closed": _l("This action is closed."),
+    "unknown_group": _l("Choose a group."),
+}
+
+
+def _error(code: str) -> str:
+    return str(ERRORS.get(code, ERRORS["not_allowed"]))
+
+
+@bp.app_context_processor
+def report_labels():
+    return {
+        "section_labels": SECTION_LABELS,
+        "action_labels": ACTION_LABELS,
+        "section_kinds": SECTION_KINDS,
+    }
+
+
+# ---------------------------------------------------------------- the builder
+
+
+@bp.route("/studies/<int:study_id>/report", methods=["GET", "POST"])
+@study_view(manage=True)
+def builder(study):
+    """Write the report per language beside the Dutch text, choose figures, publish."""
+    from fieldapp.common.readability import score
+
+    report = services.report_for(study)
+    language = request.args.get("in", "nl" if "nl" in study.languages else study.languages[0])
+    if language not in study.languages:
+        abort(404)
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        try:
+            for kind in SECTION_KINDS:
+                services.save_section(
+                    current_user, report, language, kind, request.form.get(f"section_{kind}", "")
+                )
+            services.choose_figures(current_user, report, request.form.getlist("figures"))
+        except services.ReportError as error:
+            db.session.rollback()
+            flash(_error(error.code), "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+        return redirect(url_for("reports.builder", study_id=study.id, **{"in": language}))
+    db.session.commit()
+    readability = {kind: score(report.section(language, kind), language) for kind in SECTION_KINDS}
+    group_by = request.args.get("group") or None
+    if group_by not in (None, *services.GROUPS):
+        group_by = None
+    return render_template(
+        "reports/builder.html",
+        study=study,
+        report=report,
+        language=language,
+        readability=readability,
+        questions=services.figure_questions(study),
+        figures=services.report_figures(study, report, group_by=group_by, public=False),
+        group_by=group_by,
+        group_labels=GROUP_LABELS,
+        actions=services.actions_of(study),
+        action_form=ActionForm(),
+        action_states=ACTION_STATES,
+    )
+
+
+@bp.post("/studies/<int:study_id>/report/publish")
+@study_view(manage=True)
+def publish(study):
+    """Publish the report (a version is kept), or take it offline again."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    report = services.report_for(study)
+    try:
+        if request.form.get("action") == "unpublish":
+            services.unpublish(current_user, report)
+        else:
+            services.publish(current_user, report)
+    except services.ReportError as error:
+        db.session.rollback()
+        flash(_error(error.code), "error")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("reports.builder", study_id=study.id))
+
+
+@bp.post("/studies/<int:study_id>/actions")
+@study_view(manage=True)
+def add_action(study):
+    """Add an action: what will be done, by which organisation, by when."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    due = None
+    if request.form.get("due_date"):
+        try:
+            due = dt.date.fromisoformat(request.form["due_date"])
+        except ValueError:
+            flash(_("Enter a date, like 2027-12-31."), "error")
+            return redirect(url_for("reports.builder", study_id=study.id))
+    titles = {code: request.form.get(f"title_{code}", "") for code in study.languages}
+    try:
+        services.add_action(
+            current_user, study, titles=titles, owner=request.form.get("owner", ""), due_date=due
+        )
+    except services.ReportError as error:
+        db.session.rollback()
+        flash(_error(error.code), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("reports.builder", study_id=study.id, _anchor="actions"))
+
+
+@bp.post("/actions/<int:action_id>/update")
+def update_action(action_id: int):
+    """A dated update on an action, with its new status."""
+    action = db.session.get(Action, action_id)
+    if (
+        action is None
+        or not current_user.is_authenticated
+        or not services.can_edit(current_user, action.study)
+    ):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.update_action(
+            current_user,
+            action,
+            status=request.form.get("status", ""),
+            text=request.form.get("text", ""),
+        )
+    except services.ReportError as error:
+        db.session.rollback()
+        flash(_error(error.code), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("reports.builder", study_id=action.study_id, _anchor="actions"))
+
+
+# ---------------------------------------------------------------- the public report
+
+
+def _visible_report(slug: str):
+    report = services.published_report(slug[:80])
+    if report is None:
+        abort(404)
+    if not report.is_published and not (
+        current_user.is_authenticated and services.can_edit(current_user, report.study)
+    ):
+        abort(404)
+    return report
+
+
+def _reading_language(report) -> str:
+    languages = report.complete_languages() or report.study.languages
+    wanted = request.args.get("lang") or current_language().code
+    return wanted if wanted in languages else languages[0]
+
+
+@bp.get("/r/<slug>")
+def public(slug: str):
+    """The report as an accessible web page, in the reader's language."""
+    report = _visible_report(slug)
+    language = _reading_language(report)
+    from fieldapp.analysis.services import quotes_of
+
+    with force_locale(language):
+        response = render_template(
+            "reports/public.html",
+            report=report,
+            study=report.study,
+            language=language,
+            figures=services.report_figures(report.study, report),
+            quotes=[q for q in quotes_of(report.study, for_report=True)],
+            actions=services.actions_of(report.study),
+            languages_available=report.complete_languages(),
+        )
+    return response
+
+
+def _doc(report, language: str):
+    from fieldapp.analysis.services import quotes_of
+    from fieldapp.reports.pdf import ActionItem, Figure, FigureRow, ReportDoc, Section
+
+    figures = []
+    for fig in services.report_figures(report.study, report):
+        if fig.kind != "choices":
+            continue
+        rows = tuple(
+            FigureRow(
+                fig.row_label(row.label_key, language),
+                row.cells.get("", services.Cell(None, None)).count,
+                row.cells.get("", services.Cell(None, None)).percent,
+            )
+            for row in fig.rows
+        )
+        figures.append(
+            Figure(fig.question.label(language), rows, _("Fewer than 5 people: not shown."))
+        )
+    actions = tuple(
+        ActionItem(
+            a.title(language),
+            a.owner,
+            format_date(a.due_date, "medium") if a.due_date else "–",
+            str(ACTION_LABELS[a.status]),
+            tuple(f"{format_date(u.at, 'short')}: {u.text}" for u in a.updates if u.text),
+        )
+        for a in services.actions_of(report.study)
+    )
+    return ReportDoc(
+        title=_("What we learned together"),
+        study=report.study.title,
+        area=report.study.area.name,
+        language=language,
+        url=url_for("reports.public", slug=report.slug, lang=language, _external=True),
+        sections=tuple(
+            Section(str(SECTION_LABELS[kind]), report.section(language, kind))
+            for kind in SECTION_KINDS
+            if report.section(language, kind).strip()
+        ),
+        figures=tuple(figures),
+        quotes=tuple(q.text for q in quotes_of(report.study, for_report=True)),
+        actions=actions,
+        labels={
+            "figures": _("Figures"),
+            "quotes": _("What people said"),
+            "actions": _("What is being done"),
+            "owner": _("Who"),
+            "due": _("When"),
+            "status": _("Status"),
+            "updates": _("Updates"),
+            "scan": _("Scan to read the report online"),
+            "page": _("Page"),
+            "flyer_intro": _("Thank you for taking part. This is what we learned."),
+            "poster_call": _("You told us. This is what happens now."),
+            "table_label": _("Answer"),
+            "table_count": _("People"),
+            "table_percent": _("Percent"),
+            "suppressed": _("fewer than 5"),
+        },
+    )
+
+
+def _pdf(slug: str, kind: str):
+    from fieldapp.reports import pdf
+
+    report = _visible_report(slug)
+    language = _reading_language(report)
+    with force_locale(language):
+        doc = _doc(report, language)
+        render = {
+            "report": pdf.render_report,
+            "flyer": pdf.render_flyer,
+            "poster": pdf.render_poster,
+        }[kind]
+        data = render(doc)
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{report.slug}-{kind}-{language}.pdf"'},
+    )
+
+
+@bp.get("/r/<slug>/report.pdf")
+def report_pdf(slug: str):
+    """The full report to print."""
+    return _pdf(slug, "report")
+
+
+@bp.get("/r/<slug>/flyer.pdf")
+def flyer_pdf(slug: str):
+    """A one-page A4 flyer."""
+    return _pdf(slug, "flyer")
+
+
+@bp.get("/r/<slug>/poster.pdf")
+def poster_pdf(slug: str):
+    """An A3 poster for a community centre window."""
+    return _pdf(slug, "poster")
+
+
+# ---------------------------------------------------------------- the area page
+
+
+@bp.get("/a/<slug>")
+def area(slug: str):
+    """An area's page: what research runs here, its results, and what is done with them."""
+    from fieldapp.areas.models import Area
+    from fieldapp.reports.models import Report
+
+    found = db.session.scalar(select(Area).where(Area.slug == slug[:80]))
+    if found is None:
+        abort(404)
+    reports = [
+        r
+        for r in db.session.scalars(select(Report).where(Report.state == "published"))
+        if r.study.area_id == found.id
+    ]
+    return render_template(
+        "reports/area.html",
+        area=found,
+        reports=reports,
+        actions={r.id: services.actions_of(r.study) for r in reports},
+        languages_codes=LANGUAGE_CODES,
+    )

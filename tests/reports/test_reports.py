@@ -1,0 +1,171 @@
+"""Reports: small cells hidden in public, publishing, actions, the public and area pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_module
+
+import pytest
+from sqlalchemy import select
+
+from fieldapp.extensions import db
+from fieldapp.reports.models import Action, Report
+from tests.conftest import login
+
+SECTIONS = {
+    "asked": "We vroegen waar je buren ontmoet.",
+    "whom": "Bewoners van de wijk.",
+    "heard": "Veel mensen gaan naar het park.",
+    "next": "Er komt een bankje.",
+    "involved": "Kom naar het buurthuis.",
+    "contact": "Mail onderzoek@example.nl.",
+}
+
+
+def _answers(app, study_id, version_id, participant_ids, values):
+    """Submitted interviews straight in the tables, one per (participant, tenure value)."""
+    from fieldapp.fieldwork.models import Answer, Interview
+
+    with app.app_context():
+        for pid, value in zip(participant_ids, values, strict=True):
+            interview = Interview(
+                uuid=str(uuid_module.uuid4()),
+                study_id=study_id,
+                participant_id=pid,
+                version_id=version_id,
+                language="nl",
+                state="submitted",
+            )
+            interview.answers = [Answer(question_name="tenure", value=value)]
+            db.session.add(interview)
+        db.session.commit()
+
+
+def _participants(app, make_participant, study, count):
+    return [make_participant(study).id for _ in range(count)]
+
+
+def _write(client, study_id, language="nl", figures=(), **overrides):
+    data = {f"section_{k}": v for k, v in {**SECTIONS, **overrides}.items()}
+    data["figures"] = list(figures)
+    return client.post(f"/studies/{study_id}/report?in={language}", data=data)
+
+
+def test_small_cells_are_hidden_in_public_but_not_for_the_coordinator(
+    app, client, as_coordinator, consent_study, questionnaire, make_participant
+):
+    pids = _participants(app, make_participant, consent_study, 9)
+    _answers(app, consent_study.id, questionnaire.version_id, pids, ["rent"] * 5 + ["own"] * 4)
+    _write(as_coordinator, consent_study.id, figures=["tenure"])
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    with app.app_context():
+        slug = db.session.scalar(select(Report.slug))
+    page = client.get(f"/r/{slug}?lang=en").get_data(as_text=True)
+    assert "5 (56%)" in page  # five renters: shown
+    assert "minder dan 5" in page  # four owners: hidden (the report is in Dutch)
+    assert "4 (44%)" not in page
+    own = as_coordinator.get(f"/studies/{consent_study.id}/report?lang=en").get_data(as_text=True)
+    assert "4 (44%)" in own  # the coordinator's own screen shows every number
+
+
+def test_publishing_needs_text_and_versions_are_kept(app, client, as_coordinator, consent_study):
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    with app.app_context():
+        assert db.session.scalar(select(Report.state)) in (None, "draft")  # an empty report
+    _write(as_coordinator, consent_study.id, heard="   ")  # whitespace is empty
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    with app.app_context():
+        report = db.session.scalar(select(Report))
+        assert report.state == "draft"
+        slug = report.slug
+    assert client.get(f"/r/{slug}").status_code == 404  # unpublished: not for the public
+    assert as_coordinator.get(f"/r/{slug}").status_code == 200  # but coordinators see it
+    _write(as_coordinator, consent_study.id)
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    with app.app_context():
+        report = db.session.scalar(select(Report))
+        assert [v.number for v in report.versions] == [1, 2]
+    assert client.get(f"/r/{slug}").status_code == 200
+    assert client.get("/r/no-such-report").status_code == 404
+
+
+def test_actions_you_said_we_did(app, client, as_coordinator, consent_study):
+    bad = as_coordinator.post(
+        f"/studies/{consent_study.id}/actions", data={"title_nl": "Een bankje", "owner": "  "}
+    )
+    assert bad.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Action.id)) is None
+    as_coordinator.post(
+        f"/studies/{consent_study.id}/actions",
+        data={
+            "title_nl": "Een bankje",
+            "title_ar": "مقعد",
+            "owner": "Gemeente Heerlen",
+            "due_date": "2027-03-01",
+        },
+    )
+    with app.app_context():
+        action_id = db.session.scalar(select(Action.id))
+    as_coordinator.post(f"/actions/{action_id}/update", data={"status": "dropped", "text": ""})
+    with app.app_context():
+        assert db.session.get(Action, action_id).status == "planned"
+    as_coordinator.post(
+        f"/actions/{action_id}/update", data={"status": "started", "text": "Besteld"}
+    )
+    as_coordinator.post(f"/actions/{action_id}/update", data={"status": "done", "text": "Staat er"})
+    _write(as_coordinator, consent_study.id)
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    with app.app_context():
+        slug = db.session.scalar(select(Report.slug))
+        action = db.session.get(Action, action_id)
+        assert [u.status for u in action.updates] == ["started", "done"]
+    page = client.get(f"/r/{slug}?lang=nl").get_data(as_text=True)
+    assert "Een bankje" in page
+    assert "Gemeente Heerlen" in page
+    assert "Besteld" in page
+    area = client.get("/a/heerlen-noord").get_data(as_text=True)
+    assert "Een bankje" in area
+    assert client.get("/a/nowhere").status_code == 404
+
+
+def test_only_coordinators_build_reports(
+    as_co_researcher, consent_study, app, make_user, make_area, make_study
+):
+    assert as_co_researcher.get(f"/studies/{consent_study.id}/report").status_code == 403
+    stranger = make_user("coordinator")
+    make_study(make_area(coordinators=[stranger]), coordinators=[stranger])
+    client = login(app.test_client(), stranger)
+    assert client.get(f"/studies/{consent_study.id}/report").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["report", "flyer", "poster"])
+def test_pdfs_of_a_published_report(app, client, as_coordinator, consent_study, kind):
+    pytest.importorskip("fieldapp.reports.pdf")
+    _write(as_coordinator, consent_study.id)
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    with app.app_context():
+        slug = db.session.scalar(select(Report.slug))
+    response = client.get(f"/r/{slug}/{kind}.pdf?lang=nl")
+    assert response.status_code == 200
+    assert response.data.startswith(b"%PDF")
+    assert client.get(f"/r/nothing/{kind}.pdf").status_code == 404
+
+
+def test_participant_page_links_the_published_report(
+    app, client, as_co_researcher, as_coordinator, consent_study, make_participant
+):
+    import re
+
+    from tests.consent.conftest import consent_post
+
+    participant = make_participant(consent_study)
+    as_co_researcher.post(f"/participants/{participant.id}/consent", data=consent_post())
+    receipt = as_co_researcher.get(f"/participants/{participant.id}/receipt").get_data(as_text=True)
+    token = re.search(r"/p/([A-Za-z0-9_\-]{40,})", receipt).group(1)
+    assert "/r/" not in client.get(f"/p/{token}").get_data(as_text=True)
+    _write(as_coordinator, consent_study.id)
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    assert "/r/" in client.get(f"/p/{token}").get_data(as_text=True)
+    assert dt.date.today()
