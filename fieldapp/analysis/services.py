@@ -303,6 +303,14 @@ def make_quote(
     return quote
 
 
+def set_quote_in_report(actor: User, quote: Quote, in_report: bool) -> None:
+    study = db.session.get(Study, quote.study_id)
+    if not is_coordinator(actor, study):
+        raise AnalysisError("not_allowed")
+    quote.for_report = in_report
+    audit.record("quote_marked", quote, actor=actor, study_id=study.id, for_report=in_report)
+
+
 def quotes_of(study: Study, *, for_report: bool | None = None) -> list[Quote]:
     query = select(Quote).where(Quote.study_id == study.id).order_by(Quote.id)
     if for_report is not None:

@@ -191,6 +191,24 @@ def remove_coding(coding_id: int):
     return redirect(url_for("analysis.coding", study_id=item.study_id))
 
 
+@bp.post("/quotes/<int:quote_id>/report")
+@login_required
+def mark_quote(quote_id: int):
+    """Put a quote in the report, or take it out (it stays with the analysis)."""
+    from fieldapp.analysis.models import Quote
+
+    quote = db.session.get(Quote, quote_id)
+    if quote is None or not ActionForm().validate_on_submit():
+        abort(404)
+    try:
+        services.set_quote_in_report(current_user, quote, request.form.get("in_report") == "1")
+    except services.AnalysisError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("analysis.coding", study_id=quote.study_id, _anchor="quotes"))
+
+
 @bp.post("/studies/<int:study_id>/coders")
 @study_view(manage=True)
 def invite_coder(study):

@@ -238,3 +238,28 @@ def test_withdrawal_removes_the_quote_from_the_public_report(
     assert "Het park is fijn." in client.get(f"/r/{slug}").get_data(as_text=True)
     client.post(f"/p/{token}/withdraw")
     assert "Het park is fijn." not in client.get(f"/r/{slug}").get_data(as_text=True)
+
+
+def test_a_quote_can_be_taken_out_of_the_report(
+    app, as_co_researcher, as_coordinator, consent_study, questionnaire
+):
+    answer_id, _ = _interview_with_story(app, as_co_researcher, consent_study.id, questionnaire)
+    as_coordinator.post(
+        f"/studies/{consent_study.id}/coding",
+        data={
+            "action": "quote",
+            "answer_id": answer_id,
+            "passage": "Het park is fijn",
+            "edited": "",
+        },
+    )
+    with app.app_context():
+        quote_id = db.session.scalar(select(Quote.id))
+    as_coordinator.post(f"/quotes/{quote_id}/report", data={"in_report": "0"})
+    with app.app_context():
+        assert db.session.get(Quote, quote_id).for_report is False
+        assert db.session.get(Quote, quote_id).text == "Het park is fijn"  # the words as said
+    assert (
+        as_co_researcher.post(f"/quotes/{quote_id}/report", data={"in_report": "1"}).status_code
+        == 404
+    )
