@@ -259,6 +259,27 @@ def _shorten(
     return kept
 
 
+# Where a URL may break: after "/" (not inside "//") and "&", before "?" and "#".
+_URL_BREAK = re.compile(r"(?<=/)(?!/)|(?<=&)|(?=[?#])")
+
+
+def _url_lines(url: str, font: str, size: float, width: float) -> list[str]:
+    """A URL wrapped at its slashes and before its query; parts too long break anywhere."""
+    lines: list[str] = []
+    current = ""
+    for piece in (piece for piece in _URL_BREAK.split(url.strip()) if piece):
+        if text_width(current + piece, font, size, "en") <= width:
+            current += piece
+            continue
+        if current:
+            lines.append(current)
+        *full, current = wrap_lines(piece, font, size, width, "en")
+        lines.extend(full)
+    if current:
+        lines.append(current)
+    return lines
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u2026])\s+")
 
 
@@ -488,15 +509,18 @@ def _paragraph(
     max_lines: int | None = None,
     **options: object,
 ) -> _Paragraph:
-    """A _Paragraph of text wrapped to the frame (cut to max_lines with "…" if given)."""
+    """A _Paragraph of text wrapped to the frame (cut to max_lines with "…" if given).
+
+    With ltr=True the text is a URL: wrapped at its slashes, left to right in every language.
+    """
     if options.get("ltr"):
-        wrap_language = "en"
+        lines = _url_lines(text, font, size, frame.width)
+        if max_lines is not None and len(lines) > max_lines:
+            lines = _shorten(" ".join(lines), font, size, frame.width, "en", max_lines)
+    elif max_lines is None:
+        lines = wrap_lines(text, font, size, frame.width, language)
     else:
-        wrap_language = language
-    if max_lines is None:
-        lines = wrap_lines(text, font, size, frame.width, wrap_language)
-    else:
-        lines = _shorten(_one_line(text), font, size, frame.width, wrap_language, max_lines)
+        lines = _shorten(_one_line(text), font, size, frame.width, language, max_lines)
     return _Paragraph(
         lines=lines,
         font=font,
@@ -549,6 +573,7 @@ class _TableRow:
 
 
 CELL_PAD_X = 5.0
+PAIR_GAP = 16.0  # between a label and its value in an action card
 CELL_PAD_Y = 6.0
 
 
@@ -672,11 +697,11 @@ class _Pairs(_Block):
         y = top
         for label, value in self.rows:
             for lines, font, x, width in (
-                (label, BOLD, label_x, self.label_width - 8),
+                (label, BOLD, label_x, self.label_width - PAIR_GAP),
                 (value, REGULAR, value_frame.x, value_frame.width),
             ):
                 if self.frame.rtl and font == BOLD:
-                    x += 8
+                    x += PAIR_GAP
                 draw_text_block(
                     canvas,
                     "\n".join(lines),
@@ -696,13 +721,13 @@ def _pairs(
 ) -> _Pairs:
     """Label column as wide as the widest label (at most 40 % of the frame)."""
     label_width = min(
-        max(text_width(label, BOLD, size, language) for label, _value in pairs) + 12,
+        max(text_width(label, BOLD, size, language) for label, _value in pairs) + PAIR_GAP + 2,
         frame.width * 0.4,
     )
     value_width = frame.width - label_width
     rows = [
         (
-            wrap_lines(label, BOLD, size, label_width - 8, language),
+            wrap_lines(label, BOLD, size, label_width - PAIR_GAP, language),
             wrap_lines(value, REGULAR, size, value_width, language) or [""],
         )
         for label, value in pairs
@@ -808,6 +833,7 @@ R_FOOTER_QR = 20 * mm  # the symbol in the footer of page 1
 R_END_QR = 42 * mm  # the symbol at the end
 R_FOOTER_GAP = 14.0  # between the text and the footer rule
 INDENT = 22.0
+MAX_NUMBER_COLUMN = 0.22  # of the content width, for the count and percent columns
 
 Page = list[tuple[float, _Block]]
 
@@ -911,17 +937,16 @@ class _Report:
             widths = [text_width(item, font, R_CELL, language) for item in items if item]
             return max(widths, default=0.0) + 2 * CELL_PAD_X + 1
 
-        def words(key: str) -> list[str]:
-            return texts[key].split()
+        def fitted(key: str) -> float:
+            """Wide enough for the header on one line if it can be, else for its longest word."""
+            limit = MAX_NUMBER_COLUMN * R_CONTENT
+            needed = max(widest([texts[key]], BOLD), widest(numbers, REGULAR))
+            if needed > limit:
+                needed = max(widest(texts[key].split(), BOLD), widest(numbers, REGULAR))
+            return min(max(0.14 * R_CONTENT, needed), limit)
 
-        count_width = min(
-            max(0.14 * R_CONTENT, widest(words("table_count"), BOLD), widest(numbers, REGULAR)),
-            0.24 * R_CONTENT,
-        )
-        percent_width = min(
-            max(0.14 * R_CONTENT, widest(words("table_percent"), BOLD), widest(numbers, REGULAR)),
-            0.24 * R_CONTENT,
-        )
+        count_width = fitted("table_count")
+        percent_width = fitted("table_percent")
         bar_width = 0.24 * R_CONTENT
         label_width = R_CONTENT - count_width - percent_width - bar_width
         widths = (label_width, count_width, percent_width, bar_width)
@@ -987,20 +1012,13 @@ class _Report:
             (texts["due"], action.due),
             (texts["status"], action.status),
         ]
-        details = _pairs(
-            [(label, value) for label, value in pairs if value.strip()],
-            R_BODY,
-            self.language,
-            self.frame,
-            space_before=8,
-        )
-        blocks.append(details)
+        filled = [(label, value) for label, value in pairs if value.strip()]
+        if filled:
+            blocks.append(_pairs(filled, R_BODY, self.language, self.frame, space_before=8))
         updates = [update for update in action.updates if update.strip()]
         if updates:
-            details.keep_with_next = True
             blocks.append(self._text(texts["updates"], BOLD, R_BODY, space_before=10))
             for update in updates:
-                blocks[-1].keep_with_next = True
                 blocks.append(
                     self._text(
                         _one_line(update),
@@ -1012,7 +1030,10 @@ class _Report:
                         marker_x=self.frame.start_x(8),
                     )
                 )
-            blocks[-1].keep_with_next = False
+        # The card stays together on one page when it fits (long updates may still split).
+        for block in blocks[:-1]:
+            block.keep_with_next = True
+        blocks[-1].keep_with_next = False
         return blocks
 
     def _end(self) -> _Block:
@@ -1148,13 +1169,13 @@ def _groups(blocks: Sequence[_Block]) -> Iterator[list[_Block]]:
 
 F_MARGIN = 18 * mm
 F_KICKER = 15.0
-F_TITLE = 30.0
+F_TITLES = (30.0, 26.0)  # tried largest first
 F_INTRO = 16.0
 F_POINT_HEADING = 16.0
 F_BODY = 14.0  # the smallest text on the flyer
 F_H2 = 20.0
 F_SCAN = 18.0
-F_QR = 45 * mm  # the symbol
+F_QR = 42 * mm  # the symbol
 
 
 @dataclass(frozen=True)
@@ -1163,6 +1184,7 @@ class _FlyerPlan:
     point_lines: int  # 0: the heading only
     actions: int
     action_lines: int
+    title_size: float = F_TITLES[0]
 
 
 class _Flyer:
@@ -1174,22 +1196,26 @@ class _Flyer:
         self.frame = _Frame(F_MARGIN, width - 2 * F_MARGIN, is_rtl(doc.language))
 
     def plans(self) -> Iterator[_FlyerPlan]:
-        """From the fullest flyer to the most compact one."""
+        """From the fullest flyer to the most compact one: shorter key points, a smaller
+        title, action titles on one line, fewer key points, one-line key points, fewer
+        actions, and at last the key points' headings only."""
         points = min(MAX_FLYER_POINTS, len(self.doc.sections))
         fewest = min(MIN_FLYER_POINTS, points)
         actions = len(self.doc.actions)
+        small = F_TITLES[-1]
         for lines in (4, 3, 2):
             yield _FlyerPlan(points, lines, actions, 2)
+        yield _FlyerPlan(points, 2, actions, 2, small)
         for count in range(points, fewest - 1, -1):
-            yield _FlyerPlan(count, 2, actions, 1)
+            yield _FlyerPlan(count, 2, actions, 1, small)
         for count in range(actions, -1, -1):
-            yield _FlyerPlan(fewest, 1, count, 1)
-        yield _FlyerPlan(fewest, 0, 0, 1)
+            yield _FlyerPlan(fewest, 1, count, 1, small)
+        yield _FlyerPlan(fewest, 0, 0, 1, small)
 
     def draw(self, canvas: Canvas) -> None:
         band = self.band()
         top = self.page_height - F_MARGIN
-        room = top - F_MARGIN - band.height - 24
+        room = top - F_MARGIN - band.height - 20
         for plan in self.plans():
             blocks = self.blocks(plan)
             if _stack_height(blocks) <= room:
@@ -1213,8 +1239,8 @@ class _Flyer:
             self._text(
                 doc.title,
                 BOLD,
-                F_TITLE,
-                leading=_leading(F_TITLE, 1.2),
+                plan.title_size,
+                leading=_leading(plan.title_size, 1.2),
                 max_lines=3,
                 space_before=8,
             )
@@ -1232,7 +1258,7 @@ class _Flyer:
                     F_POINT_HEADING,
                     frame=inner,
                     max_lines=2,
-                    space_before=14,
+                    space_before=12,
                     marker="square",
                     marker_x=self.frame.start_x(7),
                 )
@@ -1250,7 +1276,7 @@ class _Flyer:
                         self.language,
                         inner,
                         _leading(F_BODY),
-                        space_before=3,
+                        space_before=5,
                     )
                 )
         if plan.actions:
@@ -1271,7 +1297,9 @@ class _Flyer:
                     )
                 )
                 status = f"{texts['status']}: {action.status}"
-                blocks.append(self._text(status, REGULAR, F_BODY, frame=inner, max_lines=1))
+                blocks.append(
+                    self._text(status, REGULAR, F_BODY, frame=inner, max_lines=1, space_before=4)
+                )
             if plan.actions < len(doc.actions):
                 blocks.append(self._text(ELLIPSIS, BOLD, F_BODY, frame=inner, space_before=4))
         return blocks
@@ -1319,9 +1347,11 @@ class _Poster:
         self.frame = _Frame(P_MARGIN, width - 2 * P_MARGIN, is_rtl(doc.language))
 
     def plans(self) -> Iterator[_PosterPlan]:
+        """From the fullest poster to the most compact: a smaller title (still huge) before
+        action titles cut short, those before fewer actions."""
         actions = min(MAX_POSTER_ACTIONS, len(self.doc.actions))
-        for size in P_TITLES:
-            for lines in (2, 1):
+        for lines in (2, 1):
+            for size in P_TITLES:
                 yield _PosterPlan(size, actions, lines)
         for count in range(actions - 1, -1, -1):
             yield _PosterPlan(P_TITLES[-1], count, 1)
@@ -1388,7 +1418,9 @@ class _Poster:
                     )
                 )
                 status = f"{texts['status']}: {action.status}"
-                blocks.append(self._text(status, REGULAR, P_TEXT, frame=inner, max_lines=1))
+                blocks.append(
+                    self._text(status, REGULAR, P_TEXT, frame=inner, max_lines=1, space_before=6)
+                )
         return blocks
 
     def bottom(self) -> list[_Block]:

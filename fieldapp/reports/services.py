@@ -68,6 +68,13 @@ class Figure:
     numbers: dict[str, dict[str, float | None]]  # per group: median, q1, q3 (numbers only)
     definition: object = None
 
+    @property
+    def all_hidden(self) -> bool:
+        """Every number is hidden: the page says so in one sentence instead of a table."""
+        if self.kind == "numbers":
+            return all(n["median"] is None for n in self.numbers.values())
+        return all(cell.count is None for row in self.rows for cell in row.cells.values())
+
     def row_label(self, key: str, language: str) -> str:
         """The words of an answer, as the interview showed them."""
         if self.question.type == "yes_no":

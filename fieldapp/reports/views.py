@@ -240,6 +240,7 @@ def public(slug: str):
 
 def _doc(report, language: str):
     from fieldapp.analysis.services import quotes_of
+    from fieldapp.pdf.text import isolate
     from fieldapp.reports.pdf import ActionItem, Figure, FigureRow, ReportDoc, Section
 
     figures = []
@@ -263,7 +264,7 @@ def _doc(report, language: str):
             a.owner,
             format_date(a.due_date, "medium") if a.due_date else "–",
             str(ACTION_LABELS[a.status]),
-            tuple(f"{format_date(u.at, 'short')}: {u.text}" for u in a.updates if u.text),
+            tuple(f"{format_date(u.at, 'short')}: {isolate(u.text)}" for u in a.updates if u.text),
         )
         for a in services.actions_of(report.study)
     )
@@ -279,7 +280,8 @@ def _doc(report, language: str):
             if report.section(language, kind).strip()
         ),
         figures=tuple(figures),
-        quotes=tuple(q.text for q in quotes_of(report.study, for_report=True)),
+        # Quotes and updates keep their own writing direction inside another language.
+        quotes=tuple(isolate(q.text) for q in quotes_of(report.study, for_report=True)),
         actions=actions,
         labels={
             "figures": _("Figures"),

@@ -169,3 +169,17 @@ def test_participant_page_links_the_published_report(
     as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
     assert "/r/" in client.get(f"/p/{token}").get_data(as_text=True)
     assert dt.date.today()
+
+
+def test_a_figure_with_every_number_hidden_says_so_in_one_sentence(
+    app, client, as_coordinator, consent_study, questionnaire, make_participant
+):
+    pids = _participants(app, make_participant, consent_study, 3)
+    _answers(app, consent_study.id, questionnaire.version_id, pids, ["rent", "own", "rent"])
+    _write(as_coordinator, consent_study.id, figures=["tenure"])
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    with app.app_context():
+        slug = db.session.scalar(select(Report.slug))
+    page = client.get(f"/r/{slug}").get_data(as_text=True)
+    assert 'class="figure-hidden"' in page
+    assert "<table" not in page.split("figure-hidden")[1].split("</section>")[0]
