@@ -183,3 +183,63 @@ def test_a_figure_with_every_number_hidden_says_so_in_one_sentence(
     page = client.get(f"/r/{slug}").get_data(as_text=True)
     assert 'class="figure-hidden"' in page
     assert "<table" not in page.split("figure-hidden")[1].split("</section>")[0]
+
+
+def _pdftotext(data: bytes, tmp_path) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        import os
+
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext is missing (install poppler-utils)")
+        pytest.skip("pdftotext is missing (install poppler-utils)")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    return subprocess.run(  # noqa: S603
+        ["pdftotext", "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,  # noqa: S607
+    ).stdout
+
+
+def test_pdf_hides_small_cells_and_drops_withdrawn_quotes(
+    app,
+    client,
+    as_co_researcher,
+    as_coordinator,
+    consent_study,
+    questionnaire,
+    make_participant,
+    tmp_path,
+):
+    import re
+
+    from tests.analysis.test_coding_and_quotes import _interview_with_story
+
+    pids = _participants(app, make_participant, consent_study, 8)
+    # Three owners here and one more in the interview with a story: four, a small cell.
+    _answers(app, consent_study.id, questionnaire.version_id, pids, ["rent"] * 5 + ["own"] * 3)
+    answer_id, token = _interview_with_story(app, as_co_researcher, consent_study.id, questionnaire)
+    as_coordinator.post(
+        f"/studies/{consent_study.id}/coding",
+        data={
+            "action": "quote",
+            "answer_id": answer_id,
+            "passage": "Het park is fijn",
+            "edited": "Het park is fijn.",
+        },
+    )
+    _write(as_coordinator, consent_study.id, figures=["tenure"])
+    as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
+    with app.app_context():
+        slug = db.session.scalar(select(Report.slug))
+    text = _pdftotext(client.get(f"/r/{slug}/report.pdf").data, tmp_path)
+    assert "Het park is fijn." in text
+    assert "minder dan 5" in text
+    assert not re.search(r"koophuis\s+4\b", text)  # the four owners are not shown
+    client.post(f"/p/{token}/withdraw")
+    text = _pdftotext(client.get(f"/r/{slug}/report.pdf").data, tmp_path)
+    assert "Het park is fijn." not in text
