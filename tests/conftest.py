@@ -17,7 +17,7 @@ from fieldapp import create_app  # noqa: E402
 from fieldapp.extensions import db  # noqa: E402
 from tests.dbutil import fresh_database  # noqa: E402
 
-pytest_plugins = ["tests.consent.conftest", "tests.fieldwork.conftest"]
+pytest_plugins = ["tests.consent.fixtures", "tests.fieldwork.fixtures"]
 
 PASSWORD = "correct horse battery"
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from fieldapp.consent.models import ConsentRecord
 from fieldapp.extensions import db
 from tests.conftest import login
-from tests.consent.conftest import consent_post
+from tests.consent.fixtures import consent_post
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from fieldapp.consent.models import ConsentForm, FormChanged, Item
 from fieldapp.extensions import db
 from fieldapp.participants.models import Participant
 from fieldapp.studies.models import Study
-from tests.consent.conftest import LABELS, consent_post
+from tests.consent.fixtures import LABELS, consent_post
 
 
 def _consent(client, participant, **overrides):

@@ -14,7 +14,7 @@ from fieldapp.consent.models import ConsentDecision, ConsentRecord
 from fieldapp.extensions import db
 from fieldapp.media.models import MediaFile
 from fieldapp.participants.models import Participant, ParticipantContact
-from tests.consent.conftest import consent_post
+from tests.consent.fixtures import consent_post
 
 
 def _png(size=(300, 120)) -> bytes:
@@ -264,7 +264,7 @@ def test_no_fieldwork_without_consent(app, as_coordinator, make_study, area, coo
 
     with app.app_context():
         assert db.session.get(Study, draft.id).state == "draft"
-        from tests.consent.conftest import publish_consent
+        from tests.consent.fixtures import publish_consent
 
         study = db.session.get(Study, draft.id)
         study.languages = ["nl"]

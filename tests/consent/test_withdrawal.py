@@ -15,7 +15,7 @@ from fieldapp.consent import services
 from fieldapp.consent.models import ConsentRecord, Item
 from fieldapp.extensions import db
 from fieldapp.participants.models import Participant, ParticipantTombstone
-from tests.consent.conftest import consent_post
+from tests.consent.fixtures import consent_post
 
 
 def _signature() -> str:

@@ -42,7 +42,7 @@ def test_start_is_idempotent_by_device_id(
 def test_same_id_for_something_else_is_409(
     app, as_co_researcher, questionnaire, consented_participant, make_participant, consent_study
 ):
-    from tests.consent.conftest import consent_post
+    from tests.consent.fixtures import consent_post
 
     uid, _ = _start(as_co_researcher, consented_participant, questionnaire)
     other = make_participant(consent_study)
@@ -229,7 +229,7 @@ def test_bad_answers_get_a_message_and_nothing_is_stored(
 def test_messages_in_the_interview_language(
     app, as_co_researcher, questionnaire, consent_study, make_participant
 ):
-    from tests.consent.conftest import consent_post
+    from tests.consent.fixtures import consent_post
 
     participant = make_participant(consent_study, language="ar")
     as_co_researcher.post(f"/participants/{participant.id}/consent", data=consent_post())
@@ -276,7 +276,7 @@ def test_progress_and_no_js_needed(app, as_co_researcher, questionnaire, consent
 
 def test_first_question_in_few_taps_from_home(app, as_co_researcher, questionnaire, consent_study):
     """Home → new participant → consent → start: the first question page."""
-    from tests.consent.conftest import consent_post
+    from tests.consent.fixtures import consent_post
 
     home = as_co_researcher.get("/home").get_data(as_text=True)
     new_url = re.search(r'href="(/studies/\d+/participants/new)"', home).group(1)  # tap 1

@@ -14,7 +14,7 @@ from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Interview
 from fieldapp.media.models import MediaFile
 from tests.conftest import login
-from tests.consent.conftest import consent_post
+from tests.consent.fixtures import consent_post
 
 
 def _complete_interview(client, participant, questionnaire, photo: bytes | None = None):

@@ -10,7 +10,7 @@ from fieldapp.accounts.models import User
 from fieldapp.compensation.models import ThankYou, ThankYouType, WorkEntry
 from fieldapp.extensions import db
 from fieldapp.studies.models import Study
-from tests.consent.conftest import consent_post
+from tests.consent.fixtures import consent_post
 
 
 def _interview(client, participant, questionnaire):

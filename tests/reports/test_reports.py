@@ -158,7 +158,7 @@ def test_participant_page_links_the_published_report(
 ):
     import re
 
-    from tests.consent.conftest import consent_post
+    from tests.consent.fixtures import consent_post
 
     participant = make_participant(consent_study)
     as_co_researcher.post(f"/participants/{participant.id}/consent", data=consent_post())

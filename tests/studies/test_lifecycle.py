@@ -69,7 +69,7 @@ def test_database_refuses_unknown_state(ctx, area, coordinator):
 
 def test_transition_guard_blocks_with_its_messages(ctx, make_study, area, coordinator):
     from fieldapp.accounts.models import User
-    from tests.consent.conftest import publish_consent
+    from tests.consent.fixtures import publish_consent
 
     study_ns = make_study(area, coordinators=[coordinator], state="draft")
     study = db.session.get(Study, study_ns.id)
@@ -92,7 +92,7 @@ def test_transition_guard_blocks_with_its_messages(ctx, make_study, area, coordi
 
 
 def test_state_change_through_the_page(app, as_coordinator, make_study, area, coordinator):
-    from tests.consent.conftest import publish_consent
+    from tests.consent.fixtures import publish_consent
 
     study = make_study(area, coordinators=[coordinator], state="draft")
     with app.app_context():

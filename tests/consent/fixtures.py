@@ -1,4 +1,5 @@
-"""Fixtures for consent: a study in fieldwork with a published consent form."""
+"""Fixtures for consent, loaded for the whole suite by tests/conftest.py: a study in
+fieldwork with a published consent form."""
 
 from __future__ import annotations
 

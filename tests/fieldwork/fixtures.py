@@ -105,7 +105,7 @@ def questionnaire(app, consent_study, coordinator):
 @pytest.fixture
 def consented_participant(app, as_co_researcher, consent_study, make_participant):
     """A participant who agreed to everything except photos."""
-    from tests.consent.conftest import consent_post
+    from tests.consent.fixtures import consent_post
 
     participant = make_participant(consent_study)
     response = as_co_researcher.post(f"/participants/{participant.id}/consent", data=consent_post())
