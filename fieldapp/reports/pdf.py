@@ -138,7 +138,8 @@ def render_report(doc: ReportDoc) -> bytes:
     said, we did") with owner, due date, status and updates, and at the end a QR code to
     doc.url. Page 1 has a small QR code in its footer; every page has its number. Headings
     always stay with the text that follows them. Labels: REPORT_LABELS, and optionally
-    "suppressed". Raises ValueError for missing labels or an empty URL.
+    "suppressed". Raises ValueError for missing labels or an empty URL, ReportOverflowError
+    when a single table row or action detail is taller than a page.
     """
     texts = _texts(doc, REPORT_LABELS, "render_report")
     register_fonts()
@@ -573,8 +574,8 @@ class _TableRow:
 
 
 CELL_PAD_X = 5.0
-PAIR_GAP = 16.0  # between a label and its value in an action card
 CELL_PAD_Y = 6.0
+PAIR_GAP = 16.0  # between a label and its value in an action card
 
 
 @dataclass
@@ -984,6 +985,9 @@ class _Report:
         return _Table(self.frame, language, widths, header, rows)
 
     def _quote(self, quote: str) -> _Paragraph:
+        """Larger type, indented, with a green rule at the reading start. Not slanted: the
+        shipped font has no italic, Arabic has no italic convention, and slanted type is harder
+        to read for the readers this report is written for."""
         return self._text(
             _one_line(quote),
             REGULAR,
