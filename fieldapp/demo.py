@@ -24,6 +24,11 @@ DEMO_AREA = {
     "name": "Heerlen-Noord",
     "municipality": "Heerlen",
     "cbs_codes": ["BU09170300", "BU09170301", "BU09170500"],
+    "cbs_names": {
+        "BU09170300": "Heerlerheide-Centrum",
+        "BU09170301": "Passart",
+        "BU09170500": "Meezenbroek",
+    },
 }
 DEMO_STUDY_SLUG = "samen-in-de-buurt"
 
@@ -153,9 +158,12 @@ def _seed_consent(study: Study, users: dict[str, User]) -> None:
         ("piotr", "uk", "18_24", {**no, "quote": True}, "spoken", {}),
     ]
     made = []
-    for username, language, age_band, decisions, method, extra in people:
+    codes = DEMO_AREA["cbs_codes"]
+    for number, (username, language, age_band, decisions, method, extra) in enumerate(people):
         who = users[username]
-        participant = create_participant(who, study, language=language, age_band=age_band)
+        participant = create_participant(
+            who, study, language=language, age_band=age_band, sub_area=codes[number % len(codes)]
+        )
         consent.record_consent(
             who,
             participant,

@@ -225,7 +225,22 @@ def passage_of(coding: Coding) -> str:
 # ---------------------------------------------------------------- counts
 
 
-GROUPS = ("language", "age_band")
+# The groups counts and figures can be split by: the interview's language, the
+# participant's age band, and the neighbourhood (sub-area) they live in.
+GROUPS = ("language", "age_band", "sub_area")
+NOT_RECORDED = "unknown"
+
+
+def group_of(interview, group_by: str | None) -> str:
+    """The group an interview belongs to; "" when not split, "unknown" when not recorded."""
+    if group_by is None:
+        return ""
+    if group_by == "language":
+        return interview.language
+    participant = interview.participant
+    if group_by == "age_band":
+        return participant.age_band
+    return participant.sub_area or NOT_RECORDED
 
 
 def counts(study: Study, group_by: str | None = None) -> dict:
@@ -239,12 +254,7 @@ def counts(study: Study, group_by: str | None = None) -> dict:
     for coding in found:
         if coding.answer is not None:
             interview = coding.answer.interview
-            participant = interview.participant
-            group = (
-                ""
-                if group_by is None
-                else (interview.language if group_by == "language" else participant.age_band)
-            )
+            group = group_of(interview, group_by)
             source = f"i{interview.id}"
         else:
             group = "" if group_by is None else "observation"

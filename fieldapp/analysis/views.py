@@ -13,7 +13,8 @@ from fieldapp.analysis import services
 from fieldapp.analysis.models import Code, Coding
 from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer, Observation
-from fieldapp.participants.forms import ActionForm
+from fieldapp.i18n import language
+from fieldapp.participants.forms import AGE_BAND_LABELS, ActionForm
 from fieldapp.studies.access import study_view
 
 bp = Blueprint("analysis", __name__)
@@ -32,7 +33,30 @@ ERRORS = {
     "unknown_group": _l("Choose a group."),
     "not_a_member": _l("This person does not work on this study."),
 }
-GROUP_LABELS = {"language": _l("Language"), "age_band": _l("Age")}
+GROUP_LABELS = {
+    "language": _l("Language"),
+    "age_band": _l("Age"),
+    "sub_area": _l("Neighbourhood"),
+}
+
+
+@bp.app_template_global()
+def group_name(study, group_by: str | None, value: str) -> str:
+    """What a group is called in counts and figures: a language's own name, an age band,
+    the neighbourhood's name."""
+    if not value:
+        return ""
+    if value == "observation":
+        return _("Observations")
+    if group_by == "language":
+        return language(value).native_name
+    if group_by == "age_band":
+        return str(AGE_BAND_LABELS.get(value, value))
+    if group_by == "sub_area":
+        if value == services.NOT_RECORDED:
+            return _("Not recorded")
+        return study.area.sub_area_name(value)
+    return value
 
 
 @bp.app_context_processor

@@ -47,4 +47,12 @@ class AreaForm(FlaskForm):
         description=_l("The buurtcodes in this area, like BU09170000, separated by commas."),
         validators=[Length(max=5000, message=_l("Use at most %(max)d characters."))],
     )
+    cbs_names = TextAreaField(
+        _l("Names of the neighbourhoods (optional)"),
+        description=_l(
+            "One per line: the code, then the name people use, like BU09170300 Centrum. "
+            "Field workers choose from these names."
+        ),
+        validators=[Length(max=5000, message=_l("Use at most %(max)d characters."))],
+    )
     coordinators = MultiCheckboxField(_l("Coordinators"), coerce=int)

@@ -25,9 +25,17 @@ class Area(TimestampMixin, db.Model):
     municipality: Mapped[str] = mapped_column(String(120), nullable=False)
     # CBS neighbourhood codes (buurtcodes) such as BU09170000
     cbs_codes: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    # The names people use for those neighbourhoods (sub-areas), by code; optional
+    cbs_names: Mapped[dict[str, str]] = mapped_column(
+        JSON, default=dict, server_default="{}", nullable=False
+    )
 
     coordinators = relationship("User", secondary=area_coordinators, order_by="User.display_name")
     studies = relationship("Study", back_populates="area", order_by="Study.title")
+
+    def sub_area_name(self, code: str) -> str:
+        """The neighbourhood's name if the area gives one, otherwise its code."""
+        return (self.cbs_names or {}).get(code) or code
 
     def __repr__(self) -> str:
         return f"<Area {self.slug}>"

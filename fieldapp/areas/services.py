@@ -31,6 +31,29 @@ def parse_cbs_codes(text: str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def parse_cbs_names(text: str, codes: list[str]) -> dict[str, str]:
+    """Names of the neighbourhoods, one per line: a code of the area, then its name.
+
+    "BU09170300 Centrum" or "BU09170300 = Centrum". These names are what field workers
+    pick from when they note where a participant lives, and what figures split by
+    sub-area show.
+    """
+    names: dict[str, str] = {}
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        code, _sep, name = line.partition(" ")
+        code = code.strip().upper()
+        name = name.strip().lstrip("=:").strip()
+        if code not in codes:
+            raise AreaError("name_for_unknown_code", code=code[:20])
+        if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
+            raise AreaError("bad_cbs_name", code=code)
+        names[code] = name
+    return names
+
+
 def _check(slug: str, exclude_id: int | None) -> None:
     if not SLUG_RE.match(slug):
         raise AreaError("bad_slug")
@@ -63,6 +86,7 @@ def save_area(
     municipality: str,
     cbs_codes: list[str],
     coordinator_ids: list[int],
+    cbs_names: dict[str, str] | None = None,
 ) -> Area:
     if actor.role != Role.ADMIN:
         raise AreaError("not_allowed")
@@ -76,6 +100,7 @@ def save_area(
     area.slug = slug
     area.municipality = municipality.strip()
     area.cbs_codes = cbs_codes
+    area.cbs_names = {c: n for c, n in (cbs_names or {}).items() if c in cbs_codes}
     _set_coordinators(area, coordinator_ids)
     db.session.flush()
     audit.record("area_created" if created else "area_updated", area, actor=actor)

@@ -22,6 +22,8 @@ ERRORS = {
     "slug_taken": _l("Another area already uses this short name."),
     "bad_cbs_code": _l("%(code)s is not a CBS neighbourhood code (BU and eight digits)."),
     "unknown_coordinator": _l("Choose coordinators from the list."),
+    "name_for_unknown_code": _l("%(code)s is not one of the codes of this area."),
+    "bad_cbs_name": _l("Give %(code)s a name of at most 80 characters."),
 }
 
 
@@ -32,6 +34,9 @@ def _form(area: Area | None) -> AreaForm:
     ]
     if area is not None and not form.is_submitted():
         form.cbs_codes.data = ", ".join(area.cbs_codes)
+        form.cbs_names.data = "\n".join(
+            f"{code} {name}" for code, name in (area.cbs_names or {}).items()
+        )
         form.coordinators.data = [u.id for u in area.coordinators]
     return form
 
@@ -48,6 +53,7 @@ def _save(area: Area | None):
     if form.validate_on_submit():
         try:
             codes = services.parse_cbs_codes(form.cbs_codes.data)
+            names = services.parse_cbs_names(form.cbs_names.data, codes)
             services.save_area(
                 current_user,
                 area,
@@ -55,13 +61,17 @@ def _save(area: Area | None):
                 slug=form.slug.data,
                 municipality=form.municipality.data,
                 cbs_codes=codes,
+                cbs_names=names,
                 coordinator_ids=form.coordinators.data or [],
             )
         except services.AreaError as error:
             db.session.rollback()
-            field = {"bad_cbs_code": form.cbs_codes, "unknown_coordinator": form.coordinators}.get(
-                error.code, form.slug
-            )
+            field = {
+                "bad_cbs_code": form.cbs_codes,
+                "name_for_unknown_code": form.cbs_names,
+                "bad_cbs_name": form.cbs_names,
+                "unknown_coordinator": form.coordinators,
+            }.get(error.code, form.slug)
             field.errors.append(
                 ERRORS[error.code] % error.params if error.params else ERRORS[error.code]
             )

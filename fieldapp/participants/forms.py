@@ -31,6 +31,12 @@ class NewParticipantForm(FlaskForm):
         choices=[Choice(key, label) for key, label in AGE_BAND_LABELS.items()],
         validators=[InputRequired(_l("Choose an age group."))],
     )
+    # Only shown when the study's area lists its neighbourhoods; choices set by the view
+    sub_area = RadioField(
+        _l("Neighbourhood where they live"),
+        validate_choice=True,
+        default="",
+    )
 
 
 class FindParticipantForm(FlaskForm):

@@ -33,6 +33,8 @@ class Participant(TimestampMixin, db.Model):
     )
     language: Mapped[str] = mapped_column(String(8), nullable=False)
     age_band: Mapped[str] = mapped_column(String(10), nullable=False, default="unknown")
+    # The CBS neighbourhood (one of the area's buurtcodes) they live in, if asked
+    sub_area: Mapped[str | None] = mapped_column(String(10))
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

@@ -59,8 +59,14 @@ def participants_visible_to(user: User, study: Study) -> list[Participant]:
 # ---------------------------------------------------------------- creating and finding
 
 
-def create_participant(actor: User, study: Study, *, language: str, age_band: str) -> Participant:
-    """A new participant with a fresh code, before consent is taken."""
+def create_participant(
+    actor: User, study: Study, *, language: str, age_band: str, sub_area: str | None = None
+) -> Participant:
+    """A new participant with a fresh code, before consent is taken.
+
+    `sub_area` is the CBS neighbourhood they live in, one of the area's codes, or None when
+    not asked or not known.
+    """
     if not can_take_participants(actor, study):
         raise ParticipantError("not_allowed")
     if study.state != StudyState.FIELDWORK:
@@ -69,6 +75,9 @@ def create_participant(actor: User, study: Study, *, language: str, age_band: st
         raise ParticipantError("unknown_language")
     if age_band not in AGE_BANDS:
         raise ParticipantError("unknown_age_band")
+    sub_area = sub_area or None
+    if sub_area is not None and sub_area not in (study.area.cbs_codes or []):
+        raise ParticipantError("unknown_sub_area")
     from fieldapp.consent.services import current_form
 
     form = current_form(study)
@@ -80,6 +89,7 @@ def create_participant(actor: User, study: Study, *, language: str, age_band: st
             study=study,
             language=language,
             age_band=age_band,
+            sub_area=sub_area,
             created_by_id=actor.id,
         )
         try:

@@ -22,6 +22,7 @@ ERRORS = {
     "not_in_fieldwork": _l("This study is not in fieldwork."),
     "unknown_language": _l("Choose one of the languages of the study."),
     "unknown_age_band": _l("Choose an age group."),
+    "unknown_sub_area": _l("Choose a neighbourhood from the list."),
     "no_consent_text": _l("There is no published consent text in this language yet."),
     "no_code": _l("No free code could be found. Please try again."),
     "mistyped": _l("This code is not right. Check it against the card: one character is wrong."),
@@ -52,10 +53,20 @@ def new(study):
         Choice(code, language(code).native_name, render_kw={"lang": code})
         for code in study.languages
     ]
+    area = study.area
+    form.sub_area.choices = [
+        Choice(code, area.sub_area_name(code)) for code in area.cbs_codes or []
+    ] + [Choice("", _("Not asked or not known"))]
+    if not area.cbs_codes:
+        del form.sub_area
     if form.validate_on_submit():
         try:
             participant = services.create_participant(
-                current_user, study, language=form.language.data, age_band=form.age_band.data
+                current_user,
+                study,
+                language=form.language.data,
+                age_band=form.age_band.data,
+                sub_area=form.sub_area.data if "sub_area" in form else None,
             )
         except services.ParticipantError as error:
             db.session.rollback()

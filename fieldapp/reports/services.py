@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from fieldapp.accounts.models import User
+from fieldapp.analysis.services import GROUPS, group_of
 from fieldapp.audit import services as audit
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
@@ -28,7 +29,6 @@ from fieldapp.studies.models import MemberRole, Study
 
 SMALL_CELL = 5  # fewer people than this are never shown outside the coordinator's screens
 COUNTED_STATES = ("submitted", "approved")
-GROUPS = ("language", "age_band")
 FIGURE_TYPES = ("select_one", "select_multiple", "scale", "yes_no", "integer", "decimal")
 
 
@@ -108,14 +108,6 @@ def _answers_by_interview(study: Study, question_name: str):
     return rows
 
 
-def _group_of(interview: Interview, group_by: str | None) -> str:
-    if group_by is None:
-        return ""
-    if group_by == "language":
-        return interview.language
-    return interview.participant.age_band
-
-
 def _hide(count: int, public: bool) -> int | None:
     return None if public and count < SMALL_CELL else count
 
@@ -137,7 +129,7 @@ def figure(
         raise ReportError("unknown_group")
     values_by_group: dict[str, list] = {}
     for interview, value in _answers_by_interview(study, question.name):
-        values_by_group.setdefault(_group_of(interview, group_by), []).append(value)
+        values_by_group.setdefault(group_of(interview, group_by), []).append(value)
     groups = sorted(values_by_group)
     totals = {g: _hide(len(v), public) for g, v in values_by_group.items()}
     if question.type in ("integer", "decimal"):

@@ -43,7 +43,11 @@ ACTION_LABELS = {
     "done": _l("Done"),
     "dropped": _l("Dropped"),
 }
-GROUP_LABELS = {"language": _l("Language"), "age_band": _l("Age")}
+GROUP_LABELS = {
+    "language": _l("Language"),
+    "age_band": _l("Age"),
+    "sub_area": _l("Neighbourhood"),
+}
 ERRORS = {
     "not_allowed": _l("You cannot do this."),
     "unknown_language": _l("Choose one of the languages of the study."),

@@ -11,7 +11,7 @@ from fieldapp.analysis.models import Code, Coding, Quote
 from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer
 from tests.conftest import login
-from tests.consent.conftest import consent_post
+from tests.consent.fixtures import consent_post
 
 STORY = (
     "Het park is fijn maar 's avonds is het donker. Mevrouw Jansen van nummer 12 helpt iedereen."
@@ -85,7 +85,7 @@ def test_coding_a_passage_keeps_its_offsets(
     )
     assert "These words are not in the text." in wrong.get_data(as_text=True)
     counts = as_coordinator.get(f"/studies/{consent_study.id}/codes?group=language&lang=en")
-    assert "nl: 1 passage" in counts.get_data(as_text=True)
+    assert "Nederlands: 1 passage" in counts.get_data(as_text=True)
 
 
 def test_quote_only_with_the_quote_item(

@@ -31,6 +31,27 @@ def test_admin_creates_area_with_coordinator(app, as_admin, coordinator):
     assert "Rotterdam-Zuid" in as_admin.get("/admin/areas/").get_data(as_text=True)
 
 
+def test_neighbourhood_names_are_kept_and_shown_again(app, as_admin):
+    names = "BU05991001 Afrikaanderwijk\nbu05991003 = Bloemhof\n\n"
+    assert as_admin.post("/admin/areas/new", data=_form(cbs_names=names)).status_code == 302
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.slug == "rotterdam-zuid"))
+        assert area.cbs_names == {"BU05991001": "Afrikaanderwijk", "BU05991003": "Bloemhof"}
+        assert area.sub_area_name("BU05991003") == "Bloemhof"
+        assert area.sub_area_name("BU05991002") == "BU05991002"  # no name: the code
+        area_id = area.id
+    form = as_admin.get(f"/admin/areas/{area_id}").get_data(as_text=True)
+    assert "BU05991001 Afrikaanderwijk\nBU05991003 Bloemhof" in form
+    # A code taken out of the area takes its name with it
+    response = as_admin.post(
+        f"/admin/areas/{area_id}",
+        data=_form(cbs_codes="BU05991001", cbs_names="BU05991001 Afrikaanderwijk"),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Area, area_id).cbs_names == {"BU05991001": "Afrikaanderwijk"}
+
+
 def test_admin_edits_area(app, as_admin, area):
     response = as_admin.post(
         f"/admin/areas/{area.id}", data=_form(name="Heerlen Noord", slug="heerlen-noord")
@@ -50,6 +71,9 @@ def test_admin_edits_area(app, as_admin, area):
         ({"slug": "-begin"}, "Use only lower-case letters, digits and dashes."),
         ({"municipality": ""}, "Enter the municipality."),
         ({"cbs_codes": "BU123, nonsense"}, "is not a CBS neighbourhood code"),
+        ({"cbs_names": "BU05991009 Elders"}, "is not one of the codes of this area"),
+        ({"cbs_names": "BU05991001"}, "Give BU05991001 a name of at most 80 characters."),
+        ({"cbs_names": "BU05991001 " + "x" * 81}, "a name of at most 80 characters"),
         ({"coordinators": ["99999"]}, "not a valid choice"),
         ({"coordinators": ["abc"]}, "valid"),
     ],
