@@ -128,11 +128,15 @@ class Action(TimestampMixin, db.Model):
     )
 
     def title(self, language: str) -> str:
-        return (
-            self.titles.get(language)
-            or self.titles.get("nl")
-            or next(iter(self.titles.values()), "")
-        )
+        return self.titles.get(self.title_language(language), "")
+
+    def title_language(self, language: str) -> str:
+        """The language the title is shown in: the reader's, else Dutch, else the first
+        one written. Pages mark a title in another language with its `lang`."""
+        for candidate in (language, "nl", *self.titles):
+            if self.titles.get(candidate):
+                return candidate
+        return language
 
 
 class ActionUpdate(db.Model):

@@ -128,6 +128,11 @@ def test_actions_you_said_we_did(app, client, as_coordinator, consent_study):
     area = client.get("/a/heerlen-noord").get_data(as_text=True)
     assert "Een bankje" in area
     assert client.get("/a/nowhere").status_code == 404
+    # A title shown in another language than the page's is marked with its own language
+    english = client.get("/a/heerlen-noord?lang=en").get_data(as_text=True)
+    assert '<span dir="auto" lang="nl">Een bankje</span>' in english
+    arabic = client.get("/a/heerlen-noord?lang=ar").get_data(as_text=True)
+    assert '<span dir="auto">مقعد</span>' in arabic
 
 
 def test_only_coordinators_build_reports(
