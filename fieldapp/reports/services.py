@@ -183,6 +183,29 @@ def report_figures(study: Study, report: Report, *, group_by=None, public=True) 
     ]
 
 
+def publication_rows(study: Study, report: Report, language: str, hidden: str):
+    """The published figures as rows for a CSV anyone may download: question, answer,
+    people, percent; a count of fewer than five people is `hidden`, never the number."""
+    yield ["question", "answer", "people", "percent", "median", "lower_quartile", "upper_quartile"]
+    for fig in report_figures(study, report, public=True):
+        label = fig.question.label(language, fig.definition.default_language)
+        if fig.kind == "numbers":
+            n = fig.numbers.get("", {})
+            total = fig.totals.get("")
+            if n.get("median") is None:
+                yield [label, "", hidden, "", "", "", ""]
+            else:
+                yield [label, "", total, "", n["median"], n["q1"], n["q3"]]
+            continue
+        for row in fig.rows:
+            cell = row.cells.get("", Cell(None, None))
+            answer = fig.row_label(row.label_key, language)
+            if cell.count is None:
+                yield [label, answer, hidden, "", "", "", ""]
+            else:
+                yield [label, answer, cell.count, cell.percent, "", "", ""]
+
+
 # ---------------------------------------------------------------- the report
 
 

@@ -339,6 +339,26 @@ def flyer_pdf(slug: str):
     return _pdf(slug, "flyer")
 
 
+@bp.get("/r/<slug>/figures.csv")
+def figures_csv(slug: str):
+    """The report's figures as a table for anyone to reuse: small cells hidden, as on the
+    page."""
+    from fieldapp.fieldwork.exports import csv_chunks
+
+    report = _visible_report(slug)
+    language = _reading_language(report)
+    with force_locale(language):
+        hidden = _("fewer than 5")
+    rows = list(services.publication_rows(report.study, report, language, hidden))
+    return Response(
+        "\ufeff" + "".join(csv_chunks(rows)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{report.slug}-figures-{language}.csv"'
+        },
+    )
+
+
 @bp.get("/r/<slug>/poster.pdf")
 def poster_pdf(slug: str):
     """An A3 poster for a community centre window."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import uuid as uuid_module
 
 import pytest
@@ -66,6 +68,18 @@ def test_small_cells_are_hidden_in_public_but_not_for_the_coordinator(
     assert "4 (44%)" not in page
     own = as_coordinator.get(f"/studies/{consent_study.id}/report?lang=en").get_data(as_text=True)
     assert "4 (44%)" in own  # the coordinator's own screen shows every number
+    # The figures table for reuse hides the same cell
+    assert f"/r/{slug}/figures.csv?lang=nl" in page
+    download = client.get(f"/r/{slug}/figures.csv?lang=nl")
+    assert download.status_code == 200
+    assert download.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:4] == ["question", "answer", "people", "percent"]
+    counts = {row[1]: row[2:4] for row in rows[1:]}
+    assert "5" in [v[0] for v in counts.values()]
+    assert ["minder dan 5", ""] in counts.values()
+    assert all(v[0] != "4" for v in counts.values())
+    assert client.get("/r/no-such-report/figures.csv").status_code == 404
 
 
 def test_publishing_needs_text_and_versions_are_kept(app, client, as_coordinator, consent_study):
