@@ -287,6 +287,29 @@ def published_report(slug: str) -> Report | None:
 # ---------------------------------------------------------------- actions
 
 
+def _clean_titles(study: Study, titles: dict[str, str]) -> dict[str, str]:
+    """The titles in the study's languages, spaces tidied; at least one, none too long."""
+    titles = {
+        k: " ".join(v.split())
+        for k, v in titles.items()
+        if k in study.languages and (v or "").strip()
+    }
+    if not titles:
+        raise ReportError("no_title")
+    if any(len(t) > 500 for t in titles.values()):
+        raise ReportError("too_long")
+    return titles
+
+
+def set_action_titles(actor: User, action: Action, titles: dict[str, str]) -> None:
+    """Rewrite an action's titles, for instance to add a language once it is translated.
+    Also for finished actions: their history stays on the report in every language."""
+    if not can_edit(actor, action.study):
+        raise ReportError("not_allowed")
+    action.titles = _clean_titles(action.study, titles)
+    audit.record("action_titles_changed", action, actor=actor, study_id=action.study_id)
+
+
 def add_action(
     actor: User,
     study: Study,
@@ -297,17 +320,11 @@ def add_action(
 ) -> Action:
     if not can_edit(actor, study):
         raise ReportError("not_allowed")
-    titles = {
-        k: " ".join(v.split())
-        for k, v in titles.items()
-        if k in study.languages and (v or "").strip()
-    }
-    if not titles:
-        raise ReportError("no_title")
+    titles = _clean_titles(study, titles)
     owner = " ".join((owner or "").split())
     if not owner:
         raise ReportError("no_owner")
-    if len(owner) > 200 or any(len(t) > 500 for t in titles.values()):
+    if len(owner) > 200:
         raise ReportError("too_long")
     action = Action(study_id=study.id, titles=titles, owner=owner, due_date=due_date)
     db.session.add(action)

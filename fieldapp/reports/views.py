@@ -201,6 +201,30 @@ def update_action(action_id: int):
     return redirect(url_for("reports.builder", study_id=action.study_id, _anchor="actions"))
 
 
+@bp.post("/actions/<int:action_id>/titles")
+def action_titles(action_id: int):
+    """The action's title in each of the study's languages."""
+    action = db.session.get(Action, action_id)
+    if (
+        action is None
+        or not current_user.is_authenticated
+        or not services.can_edit(current_user, action.study)
+    ):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    titles = {code: request.form.get(f"title_{code}", "") for code in action.study.languages}
+    try:
+        services.set_action_titles(current_user, action, titles)
+    except services.ReportError as error:
+        db.session.rollback()
+        flash(_error(error.code), "error")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("reports.builder", study_id=action.study_id, _anchor="actions"))
+
+
 # ---------------------------------------------------------------- the public report
 
 

@@ -104,7 +104,7 @@ def test_publishing_needs_text_and_versions_are_kept(app, client, as_coordinator
     assert client.get("/r/no-such-report").status_code == 404
 
 
-def test_actions_you_said_we_did(app, client, as_coordinator, consent_study):
+def test_actions_you_said_we_did(app, client, as_coordinator, as_co_researcher, consent_study):
     bad = as_coordinator.post(
         f"/studies/{consent_study.id}/actions", data={"title_nl": "Een bankje", "owner": "  "}
     )
@@ -147,6 +147,17 @@ def test_actions_you_said_we_did(app, client, as_coordinator, consent_study):
     assert '<span dir="auto" lang="nl">Een bankje</span>' in english
     arabic = client.get("/a/heerlen-noord?lang=ar").get_data(as_text=True)
     assert '<span dir="auto">مقعد</span>' in arabic
+    # A translation added later, even to a finished action; emptying every title is refused
+    titles = f"/actions/{action_id}/titles"
+    as_coordinator.post(titles, data={"title_nl": "Een bankje", "title_ar": " مقعد  جديد "})
+    with app.app_context():
+        assert db.session.get(Action, action_id).titles == {"nl": "Een bankje", "ar": "مقعد جديد"}
+    for bad in ({"title_nl": " ", "title_ar": ""}, {"title_nl": "x" * 501}):
+        as_coordinator.post(titles, data=bad)
+        with app.app_context():
+            assert db.session.get(Action, action_id).titles["nl"] == "Een bankje"
+    assert as_co_researcher.post(titles, data={"title_nl": "Weg"}).status_code == 404
+    assert as_coordinator.post("/actions/999999/titles", data={"title_nl": "x"}).status_code == 404
 
 
 def test_only_coordinators_build_reports(
