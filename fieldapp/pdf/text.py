@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -52,6 +53,18 @@ def register_fonts() -> None:
 def is_rtl(language: str) -> bool:
     """True for interface languages written right to left (Arabic)."""
     return language_info(language.split("-")[0].lower()).direction == "rtl"
+
+
+def first_strong_direction(value: str) -> str | None:
+    """ "ltr" or "rtl" after the first letter with a strong direction (as dir="auto" in
+    HTML), None when there is none (only digits and punctuation)."""
+    for char in value:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
 
 def isolate(value: str) -> str:

@@ -34,6 +34,7 @@ from fieldapp.pdf.text import (
     Align,
     block_height,
     draw_text_block,
+    first_strong_direction,
     is_rtl,
     isolate,
     line_box,
@@ -987,13 +988,24 @@ class _Report:
     def _quote(self, quote: str) -> _Paragraph:
         """Larger type, indented, with a green rule at the reading start. Not slanted: the
         shipped font has no italic, Arabic has no italic convention, and slanted type is harder
-        to read for the readers this report is written for."""
-        return self._text(
+        to read for the readers this report is written for.
+
+        A quote keeps the words and the direction it was said in: a Dutch quote in the
+        Arabic report runs left to right (its full stop at its end), an Arabic one in the
+        Dutch report right to left, as dir="auto" does on the web page."""
+        language = self.language
+        direction = first_strong_direction(quote)
+        if direction == "rtl" and not is_rtl(language):
+            language = "ar"
+        elif direction == "ltr" and is_rtl(language):
+            language = "en"
+        return _paragraph(
             _one_line(quote),
             REGULAR,
             R_QUOTE,
+            language,
+            self.frame.inset(start=INDENT, end=INDENT),
             leading=_leading(R_QUOTE, 1.45),
-            frame=self.frame.inset(start=INDENT, end=INDENT),
             space_before=18,
             marker="rule",
             marker_x=self.frame.start_x(6),

@@ -13,7 +13,7 @@ from bidi import get_display
 from PIL import Image
 
 from fieldapp.i18n import LANGUAGE_CODES
-from fieldapp.pdf.text import REGULAR, line_box
+from fieldapp.pdf.text import REGULAR, isolate, line_box
 from fieldapp.reports import pdf as report_pdf
 from fieldapp.reports.pdf import (
     ELLIPSIS,
@@ -1095,3 +1095,24 @@ def test_report_headings_stay_with_their_text(pdfs: dict[tuple[str, str], Path])
     for page in _pages_words(pdfs["report", "nl"]):
         body = [line for line in _lines(page) if line[0].y_max < footer]
         assert _reading(body[-1], "nl") not in headings
+
+
+@pytest.mark.usefixtures("need_poppler")
+def test_a_quote_keeps_its_own_direction(tmp_path: Path) -> None:
+    """A Dutch quote in the Arabic report reads left to right, its full stop at its end;
+    wrapped over lines, each line holds the words in the order they were said."""
+    said = (
+        "Ik ken de taal nog niet goed en het buurthuis is vaak dicht, "
+        "dus ik blijf meestal thuis met de kinderen."
+    )
+    pdf = tmp_path / "quote-ar.pdf"
+    pdf.write_bytes(render_report(_doc("ar", quotes=(isolate(said),))))
+    lines = [
+        " ".join(word.text for word in line)
+        for page in _pages_words(pdf)
+        for line in _lines(page)
+        if any(word.text in said.split() for word in line)
+    ]
+    quote_lines = [line for line in lines if all(w in said.split() for w in line.split())]
+    assert len(quote_lines) >= 2  # it wraps
+    assert " ".join(quote_lines) == said
