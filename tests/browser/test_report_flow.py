@@ -78,8 +78,9 @@ def demo_actions() -> list[SimpleNamespace]:
     ]
 
 
-def figure_captions(app, lang: str) -> list[str]:
-    """The questions of the report's figures, in `lang`, in the order the page shows them."""
+def figure_captions(app, lang: str) -> list[tuple[str, bool]]:
+    """The questions of the report's figures, in `lang`, in the order the page shows them,
+    each with whether every number of it is hidden (fewer than 5 people) in public."""
     from fieldapp.reports import services
     from fieldapp.reports.models import Report
     from fieldapp.studies.models import Study
@@ -87,11 +88,9 @@ def figure_captions(app, lang: str) -> list[str]:
     with app.app_context():
         study = db.session.scalar(select(Study).where(Study.slug == DEMO_STUDY_SLUG))
         report = db.session.scalar(select(Report).where(Report.study_id == study.id))
-        chosen = set(report.figure_questions)
         captions = [
-            question.label(lang, definition.default_language)
-            for definition, question in services.figure_questions(study)
-            if question.name in chosen
+            (fig.question.label(lang, fig.definition.default_language), fig.all_hidden)
+            for fig in services.report_figures(study, report, public=True)
         ]
         db.session.remove()
     return captions
@@ -125,12 +124,23 @@ def assert_report_content(page, app, lang: str, sections: dict[str, str]) -> Non
             body.splitlines()[0].strip()
         )
 
-    # Every figure is a table inside a <figure> with a caption, and every table is a figure.
+    # Every figure is a table inside a <figure> with a caption, and every table is a figure;
+    # a figure whose every number is hidden (the demo has few interviews) is one sentence.
     figures = main.locator("figure")
     captions = figure_captions(app, lang)
     assert captions, "the demo report should show the figures plekken and gevoel"
-    expect(figures).to_have_count(len(captions))
-    for index, caption in enumerate(captions):
+    shown = [caption for caption, hidden in captions if not hidden]
+    hidden = [caption for caption, hidden in captions if hidden]
+    sentences = main.locator("p.figure-hidden")
+    expect(sentences).to_have_count(len(hidden))
+    for index, caption in enumerate(hidden):
+        expect(sentences.nth(index)).to_contain_text(caption)
+        expect(sentences.nth(index)).to_contain_text(
+            t(app, lang, "Fewer than 5 people: not shown.")
+        )
+        assert "5" in sentences.nth(index).inner_text()
+    expect(figures).to_have_count(len(shown))
+    for index, caption in enumerate(shown):
         figure = figures.nth(index)
         expect(figure.locator("figcaption")).to_have_text(caption)
         expect(figure.locator("table")).to_have_count(1)
@@ -380,7 +390,7 @@ def test_report_without_javascript_and_printed(new_page, live_server, demo, scre
         expect(header_navs.nth(index)).to_be_hidden()
     expect(page.locator(".skip-link")).to_be_hidden()
     expect(page.locator("main h1")).to_be_visible()
-    expect(page.locator("main figure table").first).to_be_visible()
+    expect(page.locator("main figure table, main p.figure-hidden").first).to_be_visible()
     expect(page.locator("main blockquote")).to_be_visible()
     expect(page.locator("main ul.actions-list")).to_be_visible()
     screenshot(page, "report-nl-print")
