@@ -174,9 +174,9 @@ def add_action(study):
     return redirect(url_for("reports.builder", study_id=study.id, _anchor="actions"))
 
 
-@bp.post("/actions/<int:action_id>/update")
-def update_action(action_id: int):
-    """A dated update on an action, with its new status."""
+def _editable_action(action_id: int) -> Action:
+    """The action, if the user may edit its study's report (404 otherwise), after the CSRF
+    check of its forms (400)."""
     action = db.session.get(Action, action_id)
     if (
         action is None
@@ -186,6 +186,13 @@ def update_action(action_id: int):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
+    return action
+
+
+@bp.post("/actions/<int:action_id>/update")
+def update_action(action_id: int):
+    """A dated update on an action, with its new status."""
+    action = _editable_action(action_id)
     try:
         services.update_action(
             current_user,
@@ -204,15 +211,7 @@ def update_action(action_id: int):
 @bp.post("/actions/<int:action_id>/titles")
 def action_titles(action_id: int):
     """The action's title in each of the study's languages."""
-    action = db.session.get(Action, action_id)
-    if (
-        action is None
-        or not current_user.is_authenticated
-        or not services.can_edit(current_user, action.study)
-    ):
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    action = _editable_action(action_id)
     titles = {code: request.form.get(f"title_{code}", "") for code in action.study.languages}
     try:
         services.set_action_titles(current_user, action, titles)
