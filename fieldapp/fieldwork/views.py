@@ -319,23 +319,33 @@ def done(uuid: str):
         return render_template("fieldwork/done.html", interview=interview)
 
 
-@bp.route("/interviews/<uuid>", methods=["GET", "POST"])
-@login_required
-def show(uuid: str):
-    """An interview with its answers, review notes and history; coordinators review here."""
-    interview = load_interview(uuid)
-    is_coordinator = interview.study.member_role(current_user) == MemberRole.COORDINATOR
-    form = ReviewForm() if is_coordinator else None
-    if form is not None and form.validate_on_submit():
+def _review(record):
+    """The review form of an interview or observation, for its study's coordinators only
+    (None for anyone else), and the redirect once a posted review is saved."""
+    if record.study.member_role(current_user) != MemberRole.COORDINATOR:
+        return None, None
+    form = ReviewForm()
+    if form.validate_on_submit():
         try:
-            service.review(current_user, interview, form.decision.data, form.comment.data)
+            service.review(current_user, record, form.decision.data, form.comment.data)
         except service.FieldworkError as error:
             db.session.rollback()
             form.decision.errors.append(error_text(error.code))
         else:
             db.session.commit()
             flash(_("Your review is saved."), "success")
-            return redirect(url_for("fieldwork.review_list", study_id=interview.study_id))
+            return form, redirect(url_for("fieldwork.review_list", study_id=record.study_id))
+    return form, None
+
+
+@bp.route("/interviews/<uuid>", methods=["GET", "POST"])
+@login_required
+def show(uuid: str):
+    """An interview with its answers, review notes and history; coordinators review here."""
+    interview = load_interview(uuid)
+    form, reviewed = _review(interview)
+    if reviewed is not None:
+        return reviewed
     return render_template(
         "fieldwork/interview.html",
         interview=interview,
@@ -475,18 +485,9 @@ def _observation_page(form, study, instrument, observation, values, save, saved_
 def show_observation(uuid: str):
     """An observation with photos, review notes and history; coordinators review here."""
     observation = load_observation(uuid)
-    is_coordinator = observation.study.member_role(current_user) == MemberRole.COORDINATOR
-    form = ReviewForm() if is_coordinator else None
-    if form is not None and form.validate_on_submit():
-        try:
-            service.review(current_user, observation, form.decision.data, form.comment.data)
-        except service.FieldworkError as error:
-            db.session.rollback()
-            form.decision.errors.append(error_text(error.code))
-        else:
-            db.session.commit()
-            flash(_("Your review is saved."), "success")
-            return redirect(url_for("fieldwork.review_list", study_id=observation.study_id))
+    form, reviewed = _review(observation)
+    if reviewed is not None:
+        return reviewed
     return render_template(
         "fieldwork/observation.html",
         observation=observation,
