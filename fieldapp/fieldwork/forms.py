@@ -22,6 +22,9 @@ from fieldapp.common.forms import MultiCheckboxField, NoControlCharacters, strip
 
 class StartInterviewForm(FlaskForm):
     uuid = HiddenField(validators=[InputRequired()])
+    # The participant the form was made for (their uuid): a form sent again after they
+    # withdrew is refused (410) even though they can no longer be looked up.
+    participant = HiddenField()
     version_id = SelectField(_l("Questionnaire"), coerce=str, validators=[InputRequired()])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
@@ -17,23 +17,21 @@ from fieldapp.consent.models import Item
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer, Interview, InterviewRevision, ReviewNote
+from fieldapp.fieldwork.submissions import (
+    FieldworkError,
+    PhotoUpload,
+    normal_id,
+    read_photo,
+    refuse_erased,
+    store_photo,
+)
 from fieldapp.instruments.definition import FormDefinition, Group, Question
 from fieldapp.instruments.models import InstrumentVersion
+from fieldapp.media.services import MediaRejected, MediaStorageFailed, delete_media
 from fieldapp.participants.models import Participant
 from fieldapp.studies.models import MemberRole, StudyState
 
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_TEXT = {"text": 2000, "long_text": 10000}
-
-
-class FieldworkError(Exception):
-    """A refusal; `status` is the HTTP status a sync client gets (409 conflict, 410 gone)."""
-
-    def __init__(self, reason: str, /, status: int = 400, **params):
-        super().__init__(reason)
-        self.code = reason
-        self.status = status
-        self.params = params
 
 
 # ---------------------------------------------------------------- access
@@ -60,17 +58,21 @@ def start_interview(
     *,
     uuid: str,
     language: str | None = None,
+    participant_id: str | None = None,
 ) -> Interview:
     """Start an interview, or return the one already started with this device-made id.
 
     The same id with the same participant and instrument answers as the first time; the
     same id for something else is refused (409); an id of erased data is refused (410).
+    participant_id is the participant's uuid as the start form carries it: an erased one is
+    refused (410), another participant's (the form was made for someone else) too (409).
     """
-    uuid = (uuid or "").strip().lower()
-    if not UUID_RE.match(uuid):
+    uuid = normal_id(uuid)
+    if uuid is None:
         raise FieldworkError("bad_id")
-    if consent.is_erased_submission(uuid):
-        raise FieldworkError("erased", status=410)
+    refuse_erased(uuid, participant_id)
+    if participant_id and normal_id(participant_id) != participant.uuid:
+        raise FieldworkError("id_conflict", status=409)
     existing = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
     if existing is not None:
         return _same_or_conflict(existing, actor, participant, version)
@@ -166,10 +168,12 @@ def previous_page(definition: FormDefinition, values: dict, current: int) -> int
 
 @dataclass
 class PageInput:
-    """What a page sent: text per question name, lists for multiple choice, files for photos."""
+    """What a page sent: text per question name, lists for multiple choice, files for photos
+    with the device-made id of each (file_ids, by question name)."""
 
     values: dict[str, object]
     files: dict[str, object]
+    file_ids: dict[str, object] = field(default_factory=dict)
 
 
 def convert_answer(
@@ -242,8 +246,14 @@ def save_page(
 ) -> dict[str, tuple[str, dict]]:
     """Check and store the answers of one page. Returns {question name: (error code, params)}.
 
-    Nothing is stored when a question on the page has an error.
+    Nothing is stored when a question on the page has an error. A photo comes under the id
+    the device made for it: sent again with the same bytes it is the same answer and nothing
+    new is stored; the id with other bytes, or used elsewhere, is refused (409); an id of
+    erased data too (410). A disk that cannot take the photo gives ("photo_storage", {}).
     """
+    refuse_erased(
+        *(data.file_ids.get(name) for name, upload in data.files.items() if _chosen(upload))
+    )
     if not can_edit_interview(actor, interview):
         raise FieldworkError("not_editable", status=403)
     participant = interview.participant
@@ -260,17 +270,20 @@ def save_page(
     questions = relevant_questions(item, values)
     errors: dict[str, tuple[str, dict]] = {}
     converted: dict[str, object] = {}
-    photos: dict[str, object] = {}
+    photos: dict[str, PhotoUpload] = {}
     for question in questions:
         if not question.is_answered:
             continue
         if question.type == "photo":
+            converted[question.name] = values.get(question.name)  # replaced below if sent
             upload = data.files.get(question.name)
-            if upload is not None and getattr(upload, "filename", ""):
-                photos[question.name] = upload
-                converted[question.name] = values.get(question.name)  # replaced below
-            else:
-                converted[question.name] = values.get(question.name)
+            if _chosen(upload):
+                try:
+                    photos[question.name] = read_photo(upload, data.file_ids.get(question.name))
+                except FieldworkError as refused:
+                    errors[question.name] = (refused.code, {})
+                except MediaRejected as rejected:
+                    errors[question.name] = ("photo_" + rejected.code, {})
             continue
         value, error = convert_answer(question, definition, data.values.get(question.name))
         if error:
@@ -282,7 +295,7 @@ def save_page(
         if not question.is_answered or question.name in errors:
             continue
         value = converted.get(question.name)
-        missing = value is None and not (question.type == "photo" and question.name in photos)
+        missing = value is None and question.name not in photos
         if question.required and missing:
             errors[question.name] = ("required", {})
         elif value is not None and question.constraint:
@@ -297,17 +310,24 @@ def save_page(
                 errors[name] = ("no_photo_consent", {})
     if errors:
         return errors
-    from fieldapp.media.services import MediaRejected, store_image
-
     stored_media = {}
-    for name, upload in photos.items():
+    answered = {a.question_name: a for a in interview.answers}
+    for name, photo in photos.items():
+        current = answered.get(name)
+
+        def resend_of(media, current=current) -> bool:
+            return current is not None and current.media_id == media.id
+
         try:
-            media = store_image(upload.stream, kind="photo", created_by=actor)
+            media, resent = store_photo(actor, photo, resend_of=resend_of)
         except MediaRejected as rejected:
             return {name: ("photo_" + rejected.code, {})}
-        _drop_photo(interview, name)
+        except MediaStorageFailed:
+            return {name: ("photo_storage", {})}
         converted[name] = media.uuid
-        stored_media[name] = media
+        if not resent:
+            _drop_photo(interview, name)
+            stored_media[name] = media
     public = interview.version.instrument.public_space
     for question in questions:
         value = converted.get(question.name)
@@ -337,10 +357,12 @@ def save_page(
     return {}
 
 
+def _chosen(upload) -> bool:
+    return upload is not None and bool(getattr(upload, "filename", ""))
+
+
 def _drop_photo(interview: Interview, name: str) -> None:
     """A new photo for the same question replaces the old one, on disk too."""
-    from fieldapp.media.services import delete_media
-
     old = next((a for a in interview.answers if a.question_name == name), None)
     if old is not None and old.media is not None:
         media = old.media
@@ -447,8 +469,6 @@ def review(actor: User, target, decision: str, comment: str) -> ReviewNote:
 
 def erase_interviews(participant: Participant) -> list[str]:
     """Withdrawal: every interview of the participant goes, with its photos."""
-    from fieldapp.media.services import delete_media
-
     ids: list[str] = []
     interviews = db.session.scalars(
         select(Interview).where(Interview.participant_id == participant.id)
@@ -469,8 +489,6 @@ def erase_interviews(participant: Participant) -> list[str]:
 
 def erase_photos_of_participant(participant: Participant) -> None:
     """The photo item was taken back: photo answers about this participant go."""
-    from fieldapp.media.services import delete_media
-
     interviews = db.session.scalars(
         select(Interview).where(Interview.participant_id == participant.id)
     ).all()

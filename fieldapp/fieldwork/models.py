@@ -178,6 +178,10 @@ class Observation(TimestampMixin, ReviewStateMixin, db.Model):
         ForeignKey("instrument_versions.id", ondelete="RESTRICT")
     )
     answers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    # The canonical fingerprint of what the device sent with this id (see
+    # observations.submission_fingerprint): the same id again with the same fingerprint is a
+    # resend, with another one a conflict (rule 3). Corrections leave it as it was.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
 
     study = relationship("Study")
     co_researcher = relationship("User")

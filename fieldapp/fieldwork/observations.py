@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
-from fieldapp.consent import services as consent
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
-from fieldapp.fieldwork.interviews import (
-    UUID_RE,
-    FieldworkError,
-    coarsen,
-    convert_answer,
-    evaluate_rule,
-)
+from fieldapp.fieldwork.interviews import coarsen, convert_answer, evaluate_rule
 from fieldapp.fieldwork.models import Observation, ObservationPhoto
+from fieldapp.fieldwork.submissions import (
+    FieldworkError,
+    PhotoUpload,
+    chosen_files,
+    normal_id,
+    read_photos,
+    refuse_erased,
+    store_photo,
+)
 from fieldapp.instruments.models import Instrument
+from fieldapp.media.services import delete_media
 from fieldapp.studies.models import MemberRole, Study, StudyState
 from fieldapp.studies.themes import AGENDA_THEMES
 
@@ -156,17 +162,99 @@ def _apply(
     observation.place_description = place_description
 
 
-def _add_photos(actor: User, observation: Observation, uploads: list) -> None:
-    from fieldapp.media.services import store_image
+def read_observation_photos(uploads, photo_ids: list[object]) -> list[PhotoUpload]:
+    """The photos chosen in the form, each under the device id of its slot."""
+    files = chosen_files(uploads)
+    if len(files) > MAX_PHOTOS:
+        raise FieldworkError("too_many_photos", max=MAX_PHOTOS)
+    return read_photos(files, photo_ids)
 
-    uploads = [u for u in uploads if u is not None and getattr(u, "filename", "")]
-    if len(observation.photos) + len(uploads) > MAX_PHOTOS:
+
+def _add_photos(actor: User, observation: Observation, photos: list[PhotoUpload]) -> None:
+    """Add photos under their device ids; one this observation already has is not added again."""
+    own = {p.media.uuid: p.media_id for p in observation.photos}
+    if len(own) + len([p for p in photos if p.id not in own]) > MAX_PHOTOS:
         raise FieldworkError("too_many_photos", max=MAX_PHOTOS)
     position = len(observation.photos)
-    for upload in uploads:
-        media = store_image(upload.stream, kind="photo", created_by=actor)
-        observation.photos.append(ObservationPhoto(media=media, position=position))
-        position += 1
+    for photo in photos:
+        media, resent = store_photo(actor, photo, resend_of=lambda media: media.id in own.values())
+        if not resent:
+            observation.photos.append(ObservationPhoto(media=media, position=position))
+            position += 1
+
+
+FINGERPRINT_VERSION = 1
+
+
+def _canonical_answer(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list | tuple):
+        chosen = sorted({v.strip() for v in value if isinstance(v, str) and v.strip()})
+        return chosen or None
+    if isinstance(value, dict):
+        parts = {str(k): _canonical_answer(v) for k, v in value.items()}
+        parts = {k: v for k, v in parts.items() if v is not None}
+        return parts or None
+    return value
+
+
+def _canonical_number(value: float | None) -> str | None:
+    return None if value is None else repr(float(value))
+
+
+def submission_fingerprint(
+    study: Study,
+    *,
+    themes: list[str],
+    category: str,
+    note: str,
+    latitude: float | None,
+    longitude: float | None,
+    accuracy_m: float | None,
+    place_description: str,
+    protocol_answers: dict,
+    photos: list[PhotoUpload],
+    **_instructions,
+) -> str:
+    """What the device sent for an observation, reduced to one SHA-256.
+
+    Two submissions are the same content when, after the same tidying the stored record
+    gets, they have the same study, the same set of themes, category and place (inner
+    spaces collapsed), note (outer spaces stripped), latitude, longitude and accuracy as sent
+    (before coarsening), protocol answers (empty ones dropped, multiple choices as a set)
+    and the same photos in the same slots, each by its device id and the SHA-256 of its bytes
+    as uploaded. Instructions that change nothing recorded (confirming an imprecise location)
+    are not part of it.
+    """
+    canonical = {
+        "version": FINGERPRINT_VERSION,
+        "study": study.id,
+        "themes": sorted(set(themes or ())),
+        "category": " ".join((category or "").split()),
+        "note": (note or "").strip(),
+        "latitude": _canonical_number(latitude),
+        "longitude": _canonical_number(longitude),
+        "accuracy_m": _canonical_number(accuracy_m),
+        "place_description": " ".join((place_description or "").split()),
+        "answers": _canonical_answer(dict(protocol_answers or {})) or {},
+        "photos": [[photo.id, photo.digest] for photo in photos],
+    }
+    encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _resent_or_conflict(
+    existing: Observation, actor: User, study: Study, fingerprint: str
+) -> Observation:
+    """The observation already stored under the id: a resend answers with it, else 409."""
+    if (
+        existing.co_researcher_id == actor.id
+        and existing.study_id == study.id
+        and existing.fingerprint == fingerprint
+    ):
+        return existing
+    raise FieldworkError("observation_conflict", status=409, kept=existing)
 
 
 def record_observation(
@@ -175,21 +263,27 @@ def record_observation(
     *,
     uuid: str,
     instrument: Instrument | None = None,
-    photos: list = (),
+    photos: list[PhotoUpload] = (),
     protocol_answers: dict | None = None,
     **fields,
 ) -> Observation:
-    """Record an observation; the same device id again returns the first one (rule 3)."""
-    uuid = (uuid or "").strip().lower()
-    if not UUID_RE.match(uuid):
+    """Record an observation under its device-made id (rule 3).
+
+    The same id with the same content (submission_fingerprint) again answers with the first
+    observation and stores nothing; with other content it is refused (409) and the first is
+    kept unchanged; an id of erased data, the observation's or a photo's, is refused (410).
+    """
+    normal = normal_id(uuid)
+    if normal is None:
         raise FieldworkError("bad_id")
-    if consent.is_erased_submission(uuid):
-        raise FieldworkError("erased", status=410)
-    existing = db.session.scalar(select(Observation).where(Observation.uuid == uuid))
+    photos = list(photos)
+    refuse_erased(normal, *(photo.id for photo in photos))
+    fingerprint = submission_fingerprint(
+        study, protocol_answers=protocol_answers or {}, photos=photos, **fields
+    )
+    existing = db.session.scalar(select(Observation).where(Observation.uuid == normal))
     if existing is not None:
-        if existing.co_researcher_id == actor.id and existing.study_id == study.id:
-            return existing
-        raise FieldworkError("id_conflict", status=409)
+        return _resent_or_conflict(existing, actor, study, fingerprint)
     if study.member_role(actor) is None:
         raise FieldworkError("not_allowed", status=403)
     if study.state != StudyState.FIELDWORK:
@@ -202,13 +296,14 @@ def record_observation(
     if errors:
         raise FieldworkError("answers", errors=errors)
     observation = Observation(
-        uuid=uuid,
+        uuid=normal,
         study_id=study.id,
         co_researcher_id=actor.id,
         instrument=instrument,
         version=instrument.current_version if instrument is not None else None,
         answers=answers,
         state="submitted",
+        fingerprint=fingerprint,
     )
     observation.study = study
     _apply(observation, study, instrument, **fields)
@@ -217,11 +312,12 @@ def record_observation(
             db.session.add(observation)
             db.session.flush()
     except IntegrityError:
-        existing = db.session.scalar(select(Observation).where(Observation.uuid == uuid))
-        if existing is not None and existing.co_researcher_id == actor.id:
-            return existing
-        raise FieldworkError("id_conflict", status=409) from None
-    _add_photos(actor, observation, list(photos))
+        # The same id arrived twice at once; the unique constraint let one in.
+        existing = db.session.scalar(select(Observation).where(Observation.uuid == normal))
+        if existing is None:
+            raise
+        return _resent_or_conflict(existing, actor, study, fingerprint)
+    _add_photos(actor, observation, photos)
     observation.history = [_snapshot(observation)]
     db.session.flush()
     audit.record("observation_recorded", observation, actor=actor, study_id=study.id)
@@ -232,14 +328,17 @@ def correct_observation(
     actor: User,
     observation: Observation,
     *,
-    photos: list = (),
+    photos: list[PhotoUpload] = (),
     remove_photos=(),
     protocol_answers: dict | None = None,
     **fields,
 ) -> None:
-    """A co-researcher's correction after review: a new revision; the history is kept."""
-    from fieldapp.media.services import delete_media
+    """A co-researcher's correction after review: a new revision; the history is kept.
 
+    New photos come under their device ids as in record_observation.
+    """
+    photos = list(photos)
+    refuse_erased(*(photo.id for photo in photos))
     if observation.co_researcher_id != actor.id or not observation.editable:
         raise FieldworkError("not_editable", status=403)
     answers, errors = check_protocol_answers(observation.instrument, protocol_answers or {})
@@ -247,13 +346,14 @@ def correct_observation(
         raise FieldworkError("answers", errors=errors)
     observation.answers = answers
     _apply(observation, observation.study, observation.instrument, **fields)
+    removed = set(remove_photos)
     for photo in list(observation.photos):
-        if photo.media.uuid in set(remove_photos):
+        if photo.media.uuid in removed:
             media = photo.media
             observation.photos.remove(photo)
             db.session.flush()
             delete_media(media)
-    _add_photos(actor, observation, list(photos))
+    _add_photos(actor, observation, photos)
     observation.revision += 1
     observation.submit()
     observation.history = [*observation.history, _snapshot(observation)]

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import uuid as uuid_module
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,10 +21,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice as Choice
 
+from fieldapp.common.errors import MESSAGES as ERROR_PAGES
 from fieldapp.consent import services as consent
 from fieldapp.extensions import db
 from fieldapp.fieldwork import interviews as service
 from fieldapp.fieldwork import observations as observation_service
+from fieldapp.fieldwork import submissions
 from fieldapp.fieldwork.forms import (
     ObservationForm,
     ReviewForm,
@@ -49,6 +60,10 @@ ERRORS = {
     "photo_bomb": _l("The photo is too large."),
     "photo_not_an_image": _l("This file is not a photo."),
     "photo_unsupported_format": _l("Use a JPEG, PNG or WebP photo."),
+    "photo_storage": _l(
+        "The photo could not be saved: the server's storage is full or not available. "
+        "Nothing was saved. Please try again later."
+    ),
     "bad_id": _l("Something in the request was wrong."),
     "erased": _l("This was erased because the participant withdrew."),
     "id_conflict": _l("This was already sent for something else."),
@@ -69,6 +84,19 @@ ERRORS = {
     ),
     "too_many_photos": _l("At most %(max)s photos."),
 }
+# Refusals under rule 3 get a page of their own (409 or 410) that says what happened.
+REFUSALS = {
+    "erased": ERRORS["erased"],
+    "id_conflict": ERRORS["id_conflict"],
+    "observation_conflict": _l(
+        "This observation was already sent with other content. "
+        "The first version is kept; nothing was changed."
+    ),
+    "photo_conflict": _l(
+        "This photo was already sent with other content, or for something else. "
+        "The first one is kept; nothing was changed."
+    ),
+}
 FIELDWORK_STATES = {
     "draft": _l("Draft"),
     "submitted": _l("Submitted"),
@@ -86,6 +114,31 @@ def fieldwork_labels():
 def error_text(code: str, params: dict | None = None) -> str:
     message = ERRORS.get(code, ERRORS["constraint"])
     return str(message) % params if params else str(message)
+
+
+def refused(error: service.FieldworkError):
+    """The page for a refused submission (409 same id, other content; 410 erased)."""
+    db.session.rollback()
+    kept = error.params.get("kept")
+    kept_url = None
+    if isinstance(kept, Observation) and observation_service.can_see_observation(
+        current_user, kept
+    ):
+        kept_url = url_for("fieldwork.show_observation", uuid=kept.uuid)
+    return render_template(
+        "fieldwork/refused.html",
+        title=ERROR_PAGES[error.status][0],
+        text=REFUSALS.get(error.code, ERROR_PAGES[error.status][1]),
+        kept_url=kept_url,
+    ), error.status
+
+
+def refuse_erased(*ids) -> None:
+    """Answer 410 at once when an id belongs to erased data (the tombstone comes first)."""
+    try:
+        submissions.refuse_erased(*ids)
+    except service.FieldworkError as error:
+        abort(make_response(refused(error)))
 
 
 # ---------------------------------------------------------------- loading with access checks
@@ -107,6 +160,8 @@ def load_interview(uuid: str) -> Interview:
         )
         .where(Interview.uuid == uuid[:36])
     )
+    if interview is None:
+        refuse_erased(uuid)
     if interview is None or not service.can_see_interview(current_user, interview):
         abort(404)
     return interview
@@ -114,6 +169,8 @@ def load_interview(uuid: str) -> Interview:
 
 def load_observation(uuid: str) -> Observation:
     observation = db.session.scalar(select(Observation).where(Observation.uuid == uuid[:36]))
+    if observation is None:
+        refuse_erased(uuid)
     if observation is None or not observation_service.can_see_observation(
         current_user, observation
     ):
@@ -124,14 +181,15 @@ def load_observation(uuid: str) -> Observation:
 # ---------------------------------------------------------------- starting
 
 
-def start_form(study) -> StartInterviewForm:
+def start_form(participant) -> StartInterviewForm:
     form = StartInterviewForm()
     form.version_id.choices = [
         Choice(str(i.current_version.id), i.title)
-        for i in published_instruments(study, "questionnaire")
+        for i in published_instruments(participant.study, "questionnaire")
     ]
     if not form.is_submitted():
         form.uuid.data = str(uuid_module.uuid4())
+        form.participant.data = participant.uuid
         if form.version_id.choices:
             form.version_id.data = form.version_id.choices[0].value
     return form
@@ -160,7 +218,7 @@ def interviews_of(participant_id: int):
         "fieldwork/participant_interviews.html",
         participant=participant,
         interviews=found,
-        form=start_form(participant.study),
+        form=start_form(participant),
         consented=consented,
     )
 
@@ -169,18 +227,27 @@ def interviews_of(participant_id: int):
 @login_required
 def start(participant_id: int):
     """Start an interview with a participant who consented (idempotent by its id)."""
+    # The interview's id, or the participant's, may be of erased data: 410 before the
+    # participant (who is gone then) is looked up.
+    refuse_erased(request.form.get("uuid"), request.form.get("participant"))
     participant = load_participant(participant_id)
-    form = start_form(participant.study)
+    form = start_form(participant)
     if not form.validate_on_submit():
         flash(ERRORS["unknown_instrument"], "error")
         return redirect(url_for("participants.show", participant_id=participant.id))
     version = db.session.get(InstrumentVersion, int(form.version_id.data))
     try:
-        interview = service.start_interview(current_user, participant, version, uuid=form.uuid.data)
+        interview = service.start_interview(
+            current_user,
+            participant,
+            version,
+            uuid=form.uuid.data,
+            participant_id=form.participant.data or None,
+        )
     except service.FieldworkError as error:
         db.session.rollback()
         if error.status in (409, 410):
-            abort(error.status)
+            return refused(error)
         flash(error_text(error.code), "error")
         return redirect(url_for("participants.show", participant_id=participant.id))
     db.session.commit()
@@ -192,7 +259,7 @@ def start(participant_id: int):
 
 
 def _page_input(questions) -> service.PageInput:
-    values, files = {}, {}
+    values, files, file_ids = {}, {}, {}
     for question in questions:
         field = "q_" + question.name
         if question.type == "select_multiple":
@@ -204,9 +271,20 @@ def _page_input(questions) -> service.PageInput:
             }
         elif question.type == "photo":
             files[question.name] = request.files.get(field)
+            file_ids[question.name] = request.form.get(field + "_id", "")
         else:
             values[question.name] = request.form.get(field, "")
-    return service.PageInput(values=values, files=files)
+    return service.PageInput(values=values, files=files, file_ids=file_ids)
+
+
+def _photo_ids(questions) -> dict[str, str]:
+    """A device id per photo question: the one sent, so a form sent again resends it."""
+    ids = {}
+    for question in questions:
+        if question.type == "photo":
+            sent = submissions.normal_id(request.form.get(f"q_{question.name}_id"))
+            ids[question.name] = sent or str(uuid_module.uuid4())
+    return ids
 
 
 @bp.route("/interviews/<uuid>/page/<int:index>", methods=["GET", "POST"])
@@ -245,6 +323,8 @@ def page(uuid: str, index: int):
             errors = service.save_page(current_user, interview, index, data)
         except service.FieldworkError as error:
             db.session.rollback()
+            if error.status in (409, 410):
+                return refused(error)
             flash(error_text(error.code), "error")
             return redirect(url_for("participants.show", participant_id=interview.participant_id))
         if not errors:
@@ -258,6 +338,9 @@ def page(uuid: str, index: int):
         raw = {**values, **data.values}
     visible = service.visible_pages(definition, values)
     position = visible.index(index) + 1 if index in visible else 1
+    status = 200
+    if errors:
+        status = 503 if any(code == "photo_storage" for code, _p in errors.values()) else 400
     with force_locale(interview.language):
         return render_template(
             "fieldwork/page.html",
@@ -274,7 +357,8 @@ def page(uuid: str, index: int):
             language=interview.language,
             fallback=definition.default_language,
             scale_icons=SCALE_ICONS,
-        ), (400 if errors else 200)
+            photo_ids=_photo_ids(questions),
+        ), status
 
 
 @bp.route("/interviews/<uuid>/submit", methods=["GET", "POST"])
@@ -368,6 +452,18 @@ def _observation_form(study) -> ObservationForm:
     return form
 
 
+def _sent_photo_ids() -> list[str]:
+    """The device ids of the photo slots as the form sent them (one per slot, in order)."""
+    return request.form.getlist("photo_id")[: observation_service.MAX_PHOTOS]
+
+
+def _photo_slot_ids() -> list[str]:
+    """A device id per photo slot for the form: those sent (valid ones), else new ones."""
+    sent = [submissions.normal_id(i) for i in _sent_photo_ids()]
+    sent += [None] * (observation_service.MAX_PHOTOS - len(sent))
+    return [i or str(uuid_module.uuid4()) for i in sent]
+
+
 def _observation_fields(form: ObservationForm) -> dict:
     def number(field):
         return float(field.data) if field.data is not None else None
@@ -415,6 +511,7 @@ def _observation_error(form: ObservationForm, error) -> None:
         "confirm_accuracy": form.accuracy_confirmed,
         "invalid_location": form.latitude,
         "too_many_photos": form.photos,
+        "bad_id": form.photos,
     }.get(error.code, form.note)
     field.errors.append(error_text(error.code, error.params))
 
@@ -426,6 +523,8 @@ def new_observation(study):
     """Quick capture of an observation on the street."""
     if study.member_role(current_user) is None:
         abort(403)
+    if request.method == "POST":
+        refuse_erased(request.form.get("uuid"), *_sent_photo_ids())
     instruments = published_instruments(study, "observation")
     instrument = instruments[0] if instruments else None
     form = _observation_form(study)
@@ -449,16 +548,20 @@ def new_observation(study):
 
 def _observation_page(form, study, instrument, observation, values, save, saved_message):
     """Check and save an observation form (new or corrected), or show it with its errors."""
-    from fieldapp.media.services import MediaRejected
+    from fieldapp.media.services import MediaRejected, MediaStorageFailed
 
     protocol_errors: dict = {}
+    status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
-            saved = save(request.files.getlist(form.photos.name), values)
+            photos = observation_service.read_observation_photos(
+                request.files.getlist(form.photos.name), _sent_photo_ids()
+            )
+            saved = save(photos, values)
         except service.FieldworkError as error:
             db.session.rollback()
             if error.status in (409, 410):
-                abort(error.status)
+                return refused(error)
             if error.code == "answers":
                 protocol_errors = error.params["errors"]
             else:
@@ -466,18 +569,25 @@ def _observation_page(form, study, instrument, observation, values, save, saved_
         except MediaRejected as rejected:
             db.session.rollback()
             form.photos.errors.append(error_text("photo_" + rejected.code))
+        except MediaStorageFailed:
+            db.session.rollback()
+            form.photos.errors.append(error_text("photo_storage"))
+            status = 503
         else:
             db.session.commit()
             flash(saved_message, "success")
             return redirect(url_for("fieldwork.show_observation", uuid=saved.uuid))
+    if submissions.normal_id(form.uuid.data) is None:
+        form.uuid.data = str(uuid_module.uuid4())
     return render_template(
         "fieldwork/observation_form.html",
         form=form,
         study=study,
         instrument=instrument,
         observation=observation,
+        photo_ids=_photo_slot_ids(),
         **_protocol_context(instrument, protocol_errors, values),
-    ), (400 if form.is_submitted() else 200)
+    ), status
 
 
 @bp.route("/observations/<uuid>", methods=["GET", "POST"])
@@ -501,6 +611,8 @@ def show_observation(uuid: str):
 def edit_observation(uuid: str):
     """Correct an observation that needs attention: a new revision, the old one kept."""
     observation = load_observation(uuid)
+    if request.method == "POST":
+        refuse_erased(*_sent_photo_ids())
     if observation.co_researcher_id != current_user.id or not observation.editable:
         abort(403)
     form = _observation_form(observation.study)
@@ -600,6 +712,7 @@ def media(uuid: str):
 
     item = db.session.scalar(select(MediaFile).where(MediaFile.uuid == uuid[:36]))
     if item is None:
+        refuse_erased(uuid)
         abort(404)
     photo = db.session.scalar(select(ObservationPhoto).where(ObservationPhoto.media_id == item.id))
     if photo is not None:

@@ -25,7 +25,8 @@ def new_uuid() -> str:
 class MediaFile(TimestampMixin, db.Model):
     """An image as stored: its random file name, type, size and the hash of the stored bytes.
 
-    The row holds no original file name and no metadata from the upload.
+    The uuid of a photo is made on the device that sent it (rule 3); the database keeps it
+    unique. The row holds no original file name and no metadata from the upload.
     """
 
     __tablename__ = "media_files"
@@ -40,6 +41,9 @@ class MediaFile(TimestampMixin, db.Model):
     height: Mapped[int] = mapped_column(Integer, nullable=False)
     size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    # The SHA-256 of the bytes as uploaded, before re-encoding: a photo sent again under its
+    # device-made uuid is recognised by it (rule 3). One-way, so it gives no metadata back.
+    upload_sha256: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

@@ -75,6 +75,13 @@ _TEMP_PREFIX = ".tmp-"
 _MEDIA_CSP = "default-src 'none'; sandbox"
 
 
+class MediaStorageFailed(OSError):
+    """The image could not be written (disk full, folder not writable): nothing was kept.
+
+    The server's fault, not the upload's: the same upload can be sent again later.
+    """
+
+
 class MediaRejected(Exception):
     """An upload refused; ``code`` (one of REJECTION_CODES) is for a translated message."""
 
@@ -93,6 +100,16 @@ def _setting(given: int | None, key: str, default: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValueError(f"{key} must be a positive whole number")
     return value
+
+
+def read_upload(data: bytes | IO[bytes], *, max_bytes: int | None = None) -> bytes:
+    """The bytes of an upload, refused as ``too_large`` above MEDIA_MAX_BYTES (read no further)."""
+    return _read_limited(data, _setting(max_bytes, "MEDIA_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def upload_digest(raw: bytes) -> str:
+    """The SHA-256 of an upload as it came: how a photo sent again is recognised."""
+    return hashlib.sha256(raw).hexdigest()
 
 
 def _read_limited(data: bytes | bytearray | memoryview | IO[bytes], limit: int) -> bytes:
@@ -451,8 +468,10 @@ def store_image(
 ) -> MediaFile:
     """Check and re-encode an uploaded image, write it under a random name and add its row.
 
-    Raises MediaRejected for an unacceptable upload (nothing is written then) and ValueError
-    for a wrong kind or a malformed uuid. Flushes, never commits; a rollback removes the file.
+    Raises MediaRejected for an unacceptable upload and MediaStorageFailed when the disk
+    cannot take the file (nothing is written then either), ValueError for a wrong kind or a
+    malformed uuid, and IntegrityError when the uuid is taken (the file is removed at once).
+    Flushes, never commits; a rollback removes the file.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
@@ -471,7 +490,12 @@ def store_image(
 
     storage_name = secrets.token_hex(16) + encoded.extension
     path = _path_for(storage_name)
-    _write_atomically(path, encoded.data)
+    try:
+        _write_atomically(path, encoded.data)
+    except OSError as exc:
+        # Disk full, read-only or missing folder: the temporary file is gone already.
+        log.error("media: could not write a file: %s", exc.strerror or type(exc).__name__)
+        raise MediaStorageFailed(exc.errno, exc.strerror) from exc
     media = MediaFile(
         uuid=media_uuid,
         kind=kind,
@@ -481,6 +505,7 @@ def store_image(
         height=encoded.height,
         size_bytes=len(encoded.data),
         sha256=hashlib.sha256(encoded.data).hexdigest(),
+        upload_sha256=upload_digest(raw),
         created_by_id=getattr(created_by, "id", created_by),
     )
     session = db.session()
@@ -583,4 +608,7 @@ def send_media(media: MediaFile, *, as_attachment: bool = False) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = _MEDIA_CSP
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    # send_file's conditional handling adds a Date header; the WSGI server (gunicorn, the
+    # development server) adds its own, so the client would get two. The server's is enough.
+    del response.headers["Date"]
     return response

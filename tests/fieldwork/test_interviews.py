@@ -258,7 +258,11 @@ def test_photo_answer_needs_the_photo_item(
     uid, _ = _start(as_co_researcher, consented_participant, questionnaire)
     response = as_co_researcher.post(
         f"/interviews/{uid}/page/8",
-        data={"action": "next", "q_picture": (io.BytesIO(jpeg_with_secrets), "me.jpg")},
+        data={
+            "action": "next",
+            "q_picture": (io.BytesIO(jpeg_with_secrets), "me.jpg"),
+            "q_picture_id": str(uuid_module.uuid4()),
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 400

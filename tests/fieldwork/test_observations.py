@@ -26,6 +26,10 @@ def _form(**overrides):
         "place_description": "",
     }
     data.update(overrides)
+    # The form carries a device-made id per photo slot; the n-th photo goes under the n-th.
+    data.setdefault(
+        "photo_id", [str(uuid_module.uuid4()) for _ in range(max(5, len(data.get("photos", []))))]
+    )
     return data
 
 
@@ -37,7 +41,8 @@ def _png(size=(50, 40)) -> bytes:
 
 def test_record_an_observation_with_photos(app, as_co_researcher, consent_study, jpeg_with_secrets):
     data = _form()
-    data["photos"] = [(io.BytesIO(jpeg_with_secrets), "a.jpg"), (io.BytesIO(_png()), "b.png")]
+    photos = [(jpeg_with_secrets, "a.jpg"), (_png(), "b.png")]
+    data["photos"] = [(io.BytesIO(content), name) for content, name in photos]
     response = as_co_researcher.post(
         f"/studies/{consent_study.id}/observations/new",
         data=data,
@@ -52,15 +57,21 @@ def test_record_an_observation_with_photos(app, as_co_researcher, consent_study,
         # Not a public-space protocol: coarsened to about 100 m.
         assert observation.latitude == 50.912
         assert observation.location_coarsened
-    # The same device id again stores nothing new and answers as the first time.
+    # The same device id with the same content (photos included) again stores nothing new
+    # and answers as the first time.
     again = as_co_researcher.post(
         f"/studies/{consent_study.id}/observations/new",
-        data=_form(uuid=data["uuid"]),
+        data=_form(
+            uuid=data["uuid"],
+            photo_id=data["photo_id"],
+            photos=[(io.BytesIO(content), name) for content, name in photos],
+        ),
         content_type="multipart/form-data",
     )
     assert again.headers["Location"] == response.headers["Location"]
     with app.app_context():
         assert db.session.scalar(select(func.count(Observation.id))) == 1
+        assert db.session.scalar(select(func.count(MediaFile.id))) == 2
 
 
 def test_public_space_protocol_keeps_exact_location(

@@ -32,7 +32,11 @@ def _complete_interview(client, participant, questionnaire, photo: bytes | None 
     if photo is not None:
         response = client.post(
             f"/interviews/{uid}/page/8",
-            data={"action": "next", "q_picture": (io.BytesIO(photo), "IMG_0001.jpg")},
+            data={
+                "action": "next",
+                "q_picture": (io.BytesIO(photo), "IMG_0001.jpg"),
+                "q_picture_id": str(uuid_module.uuid4()),
+            },
             content_type="multipart/form-data",
         )
         assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
