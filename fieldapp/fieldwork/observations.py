@@ -244,6 +244,10 @@ def submission_fingerprint(
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+def find_observation(uuid: str) -> Observation | None:
+    return db.session.scalar(select(Observation).where(Observation.uuid == uuid))
+
+
 def _resent_or_conflict(
     existing: Observation, actor: User, study: Study, fingerprint: str
 ) -> Observation:
@@ -281,7 +285,7 @@ def record_observation(
     fingerprint = submission_fingerprint(
         study, protocol_answers=protocol_answers or {}, photos=photos, **fields
     )
-    existing = db.session.scalar(select(Observation).where(Observation.uuid == normal))
+    existing = find_observation(normal)
     if existing is not None:
         return _resent_or_conflict(existing, actor, study, fingerprint)
     if study.member_role(actor) is None:
@@ -313,7 +317,7 @@ def record_observation(
             db.session.flush()
     except IntegrityError:
         # The same id arrived twice at once; the unique constraint let one in.
-        existing = db.session.scalar(select(Observation).where(Observation.uuid == normal))
+        existing = find_observation(normal)
         if existing is None:
             raise
         return _resent_or_conflict(existing, actor, study, fingerprint)

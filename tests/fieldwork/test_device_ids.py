@@ -593,3 +593,70 @@ def test_media_storage_failure_on_an_interview_photo_stores_nothing(
     assert counts(app) == before
     monkeypatch.undo()
     assert stored_files(app) == []
+
+
+# ---------------------------------------------------------------- races: the database decides
+
+
+def _missed_once(monkeypatch, module, name):
+    """The first look-up misses what is there, as when two requests check at the same time."""
+    real = getattr(module, name)
+    calls = iter(range(1000))
+    monkeypatch.setattr(module, name, lambda *a: None if next(calls) == 0 else real(*a))
+
+
+def test_an_observation_race_is_decided_by_the_unique_constraint(
+    app, as_co_researcher, consent_study, monkeypatch
+):
+    from fieldapp.fieldwork import observations
+
+    photos = [(new_id(), RED)]
+    data = observation_form(photos=photos)
+    first = post_observation(as_co_researcher, consent_study.id, data)
+    before, files = counts(app), stored_files(app)
+
+    # The check found nothing, the insert hits the unique constraint: a resend all the same.
+    _missed_once(monkeypatch, observations, "find_observation")
+    again = post_observation(
+        as_co_researcher, consent_study.id, observation_form(uuid=data["uuid"], photos=photos)
+    )
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert counts(app) == before
+    assert stored_files(app) == files
+
+    _missed_once(monkeypatch, observations, "find_observation")
+    other = post_observation(
+        as_co_researcher,
+        consent_study.id,
+        observation_form(uuid=data["uuid"], photos=photos, note="Iets anders."),
+    )
+    assert other.status_code == 409
+    assert counts(app) == before
+    assert stored_files(app) == files
+
+
+def test_a_photo_race_is_decided_by_the_unique_constraint(
+    app, as_co_researcher, questionnaire, consent_study, monkeypatch
+):
+    from fieldapp.fieldwork import submissions
+
+    pid, _ = participant_with_photo_consent(app, as_co_researcher, consent_study.id)
+    uid, photo_id = new_id(), new_id()
+    as_co_researcher.post(
+        f"/participants/{pid}/interviews", data=start_post(uid, questionnaire.version_id)
+    )
+    assert post_photo(as_co_researcher, uid, photo_id, RED).status_code == 302
+    before, files = counts(app), stored_files(app)
+
+    # The photo is re-encoded and written, the row is refused by the unique constraint: the
+    # file goes at once and the answer is the first one's.
+    _missed_once(monkeypatch, submissions, "find_media")
+    assert post_photo(as_co_researcher, uid, photo_id, RED).status_code == 302
+    assert counts(app) == before
+    assert stored_files(app) == files
+
+    _missed_once(monkeypatch, submissions, "find_media")
+    assert post_photo(as_co_researcher, uid, photo_id, BLUE).status_code == 409
+    assert counts(app) == before
+    assert stored_files(app) == files
