@@ -58,20 +58,20 @@ def start_interview(
     *,
     uuid: str,
     language: str | None = None,
-    participant_id: str | None = None,
+    participant_uuid: str | None = None,
 ) -> Interview:
     """Start an interview, or return the one already started with this device-made id.
 
     The same id with the same participant and instrument answers as the first time; the
     same id for something else is refused (409); an id of erased data is refused (410).
-    participant_id is the participant's uuid as the start form carries it: an erased one is
+    participant_uuid is the participant's uuid as the start form carries it: an erased one is
     refused (410), another participant's (the form was made for someone else) too (409).
     """
     uuid = normal_id(uuid)
     if uuid is None:
         raise FieldworkError("bad_id")
-    refuse_erased(uuid, participant_id)
-    if participant_id and normal_id(participant_id) != participant.uuid:
+    refuse_erased(uuid, participant_uuid)
+    if participant_uuid and normal_id(participant_uuid) != participant.uuid:
         raise FieldworkError("id_conflict", status=409)
     existing = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
     if existing is not None:

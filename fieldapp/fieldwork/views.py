@@ -242,7 +242,7 @@ def start(participant_id: int):
             participant,
             version,
             uuid=form.uuid.data,
-            participant_id=form.participant.data or None,
+            participant_uuid=form.participant.data or None,
         )
     except service.FieldworkError as error:
         db.session.rollback()
