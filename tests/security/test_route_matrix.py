@@ -21,6 +21,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from tests.security.world import ROLES, build_world, empty_database
@@ -91,7 +92,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST": "L     L     403   403   403   403   ok    403",
     },
     "compensation.approve": {"POST": "404   404   403   404   404   ok    ok    404"},
-    "compensation.approve_batch": {"POST": "L     L     404   404   404   ok    ok    ok"},
+    "compensation.approve_batch": {"POST": "L     L     404   404   404   ok    ok    R"},
     "compensation.bank": {
         "GET": "L     L     200   200   200   200   200   200",
         "POST": "L     L     ok    ok    ok    ok    ok    ok",
@@ -116,7 +117,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST": "L     L     403   403   404   ok    ok    404",
     },
     "compensation.reject": {"POST": "L     L     404   404   404   ok    404   404"},
-    "compensation.remove_entry": {"POST": "L     L     404   404   404   ok    ok    ok"},
+    "compensation.remove_entry": {"POST": "L     L     404   404   404   ok    ok    R"},
     "compensation.save_rates": {"POST": "404   404   403   404   404   ok    ok    404"},
     "compensation.statement": {"GET": "L     L     200   200   200   200   200   200"},
     "compensation.study_money": {"GET": "404   404   403   404   404   200   200   404"},
@@ -174,11 +175,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "fieldwork.review_list": {"GET": "404   404   403   404   404   200   200   404"},
     "fieldwork.show": {
         "GET": "L     L     200   404   404   200   404   404",
-        "POST": "L     L     ok    404   404   ok    404   404",
+        "POST": "L     L     200   404   404   ok    404   404",
     },
     "fieldwork.show_observation": {
         "GET": "L     L     200   404   404   200   404   404",
-        "POST": "L     L     ok    404   404   ok    404   404",
+        "POST": "L     L     200   404   404   ok    404   404",
     },
     "fieldwork.start": {"POST": "L     L     ok    404   404   ok    404   404"},
     "fieldwork.submit": {
@@ -369,12 +370,17 @@ def _expected(endpoint: str, method: str) -> list[str]:
     return tokens
 
 
+def _missing_entries(app) -> list[str]:
+    return [
+        f"{method} {rule.rule} ({rule.endpoint})"
+        for rule in _rules(app)
+        for method in _methods(rule)
+        if method not in EXPECTED.get(rule.endpoint, {})
+    ]
+
+
 def test_every_route_has_an_entry_in_the_table(app):
-    missing = []
-    for rule in _rules(app):
-        for method in _methods(rule):
-            if method not in EXPECTED.get(rule.endpoint, {}):
-                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    missing = _missing_entries(app)
     assert not missing, "routes without an expected status per role:\n" + "\n".join(missing)
     endpoints = {rule.endpoint for rule in _rules(app)}
     stale = sorted(set(EXPECTED) - endpoints)
@@ -417,10 +423,99 @@ def test_get_every_route(app, world, role):
     assert not wrong, "\n".join(wrong)
 
 
+# Tables a refused request may still write to: the audit log, session stamps, login attempts.
+BOOKKEEPING = {"audit_entries", "user_sessions", "login_attempts"}
+
+
+def _fingerprint(app) -> dict[str, list]:
+    """Every row of every table except the bookkeeping ones, to compare before and after."""
+    from fieldapp.extensions import db
+
+    with app.app_context():
+        found = {}
+        for table in db.metadata.sorted_tables:
+            if table.name not in BOOKKEEPING:
+                rows = db.session.execute(table.select()).all()
+                found[table.name] = sorted(repr(tuple(row)) for row in rows)
+        db.session.rollback()
+        return found
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_post_is_refused_to_roles_that_may_not(app, world, role):
+    before = _fingerprint(app)
     _sent, wrong = _walk(app, world, [role], "POST", allowed=False)
     assert not wrong, "\n".join(wrong)
+    after = _fingerprint(app)
+    changed = [name for name in before if before[name] != after[name]]
+    assert not changed, f"refused POSTs as {role} changed the tables {changed}"
+
+
+def test_another_studys_objects_cannot_be_reached_through_this_study(app, world):
+    """The study's own coordinator, with ids of the other study's objects in its URLs and
+    forms: not found, and nothing stored."""
+    ids, theirs = world.ids, world.ids.theirs
+    client = world.clients["coord"]
+    sid = ids.study
+    for url in (
+        f"/studies/{sid}/codes/{theirs.code_id}",
+        f"/studies/{sid}/consent/{ids.other_form_id}/items",
+        f"/studies/{sid}/consent/{ids.other_form_id}/text/nl",
+        f"/studies/{sid}/exports/responses/{ids.other_version_id}.csv",
+        f"/studies/{sid}/exports/responses/{ids.other_version_id}.xlsx",
+        f"/studies/{sid}/exports/codebook/{ids.other_version_id}.csv",
+        f"/instruments/{ids.other_instrument_id}",
+        f"/participants/{theirs.participant_id}",
+        f"/interviews/{theirs.interview_uuid}",
+        f"/observations/{theirs.observation_uuid}",
+        f"/media/{theirs.media_uuid}",
+        f"/consent-records/{theirs.record_id}.pdf",
+    ):
+        response = client.get(url)
+        assert response.status_code in (403, 404), url
+        response.close()
+    before = _fingerprint(app)
+    for url, data in (
+        (f"/studies/{sid}/consent/{ids.other_form_id}/publish", {}),
+        (f"/studies/{sid}/codes", {"name": "Geleend", "parent_id": theirs.code_id}),
+        (f"/studies/{sid}/coding", {"code_id": theirs.code_id, "answer_id": ids.mine.answer_id}),
+        (f"/studies/{sid}/coding", {"code_id": ids.mine.code_id, "answer_id": theirs.answer_id}),
+        (
+            f"/studies/{sid}/coding",
+            {"action": "quote", "answer_id": theirs.answer_id, "passage": "Het park"},
+        ),
+        (f"/studies/{sid}/coders", {"user_id": ids.co_b}),
+        (f"/studies/{sid}/members/remove", {"user_id": ids.co_b}),
+        (f"/codings/{theirs.coding_id}/remove", {}),
+        (f"/quotes/{theirs.quote_id}/report", {"in_report": "1"}),
+    ):
+        response = client.post(url, data=data)
+        assert response.status_code < 500, url
+    after = _fingerprint(app)
+    changed = {
+        name: sorted(set(after[name]) - set(before[name]))
+        for name in before
+        if before[name] != after[name]
+    }
+    # The one thing that may appear is a new top-level code of this study's own.
+    from fieldapp.analysis.models import Code
+    from fieldapp.extensions import db
+
+    with app.app_context():
+        made = db.session.scalar(select(Code).where(Code.name == "Geleend"))
+        assert made is None or (made.study_id == sid and made.parent_id is None)
+    changed.pop("codes", None)
+    assert not changed, changed
+
+
+def test_a_route_without_an_entry_is_named(app):
+    """What a newcomer sees when they add a page and forget the table."""
+    from fieldapp import create_app
+
+    fresh = create_app({**app.config, "TESTING": True})
+    fresh.add_url_rule("/studies/<int:study_id>/secret", "studies.secret", lambda study_id: "")
+    missing = [line for line in _missing_entries(fresh) if "studies.secret" in line]
+    assert missing == ["GET /studies/<int:study_id>/secret (studies.secret)"]
 
 
 def test_post_by_roles_that_may_never_fails(app, world):
