@@ -114,3 +114,9 @@ def test_instrument_pages_ask_anonymous_visitors_to_log_in(client, questionnaire
         response = getattr(client, method)(path)
         assert response.status_code == 302, path
         assert "/login" in response.headers["Location"], path
+
+
+@pytest.mark.parametrize("page", [*HUGE, "-1", "0", "x", "2147483647"])
+def test_audit_log_page_number_out_of_range(as_admin, page):
+    response = as_admin.get(f"/admin/audit/?page={page}")
+    assert response.status_code == 200
