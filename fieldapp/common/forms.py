@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 from wtforms import SelectMultipleField, widgets
@@ -63,8 +64,6 @@ def database_id(value) -> int:
 
 def form_id(name: str) -> int | None:
     """The id posted in the field `name`, or None when it is missing or cannot be one."""
-    from flask import request
-
     return request.form.get(name, type=database_id)
 
 
@@ -74,21 +73,6 @@ class DatabaseIdConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=0, max=DATABASE_ID_MAX, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
-
-
-class DatabaseId:
-    """Refuse a form value that cannot be an id (see `database_id`)."""
-
-    def __init__(self, message=None):
-        self.message = message or _l("Choose one.")
-
-    def __call__(self, form, field):
-        if field.data in (None, ""):
-            return
-        try:
-            database_id(field.data)
-        except ValueError:
-            raise ValidationError(self.message) from None
 
 
 SAFE_ANCHOR_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -120,3 +120,9 @@ def test_instrument_pages_ask_anonymous_visitors_to_log_in(client, questionnaire
 def test_audit_log_page_number_out_of_range(as_admin, page):
     response = as_admin.get(f"/admin/audit/?page={page}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("year", ["0", "1", "9999", "10000", "2147483647"])
+def test_statement_of_a_year_out_of_range_is_not_found(as_co_researcher, year):
+    response = as_co_researcher.get(f"/money/statement/{year}.pdf")
+    assert response.status_code == 404
