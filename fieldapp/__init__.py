@@ -47,6 +47,10 @@ def create_app(config: dict | None = None) -> Flask:
     install_log_redaction()
 
     from fieldapp import i18n
+    from fieldapp.common.forms import DatabaseIdConverter
+
+    # Before any route is made: every <int:...> in a URL is an id the database can hold.
+    app.url_map.converters["int"] = DatabaseIdConverter
 
     i18n.check_catalogs(app)
     db.init_app(app)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from fieldapp.accounts.access import recent_login_required
 from fieldapp.analysis import services
 from fieldapp.analysis.models import Code, Coding
+from fieldapp.common.forms import form_id, safe_anchor
 from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer, Observation
 from fieldapp.i18n import language
@@ -72,6 +73,12 @@ def _error(code: str) -> str:
     return str(ERRORS.get(code, ERRORS["not_allowed"]))
 
 
+def _posted(model, field: str):
+    """The row whose id is posted in `field`, or None (also for an id no row can have)."""
+    number = form_id(field)
+    return db.session.get(model, number) if number is not None else None
+
+
 def _coder_study(study):
     if not services.can_code(current_user, study):
         abort(403)
@@ -86,7 +93,7 @@ def codebook(study):
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
-        parent = db.session.get(Code, request.form.get("parent_id", type=int) or 0)
+        parent = _posted(Code, "parent_id")
         try:
             services.add_code(
                 current_user,
@@ -144,9 +151,9 @@ def coding(study):
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
-        code = db.session.get(Code, request.form.get("code_id", type=int) or 0)
-        answer = db.session.get(Answer, request.form.get("answer_id", type=int) or 0)
-        observation = db.session.get(Observation, request.form.get("observation_id", type=int) or 0)
+        code = _posted(Code, "code_id")
+        answer = _posted(Answer, "answer_id")
+        observation = _posted(Observation, "observation_id")
         try:
             if request.form.get("action") == "quote":
                 services.make_quote(
@@ -174,7 +181,7 @@ def coding(study):
             db.session.commit()
             flash(_("Saved."), "success")
         return redirect(
-            url_for("analysis.coding", study_id=study.id) + request.form.get("anchor", "")
+            url_for("analysis.coding", study_id=study.id) + safe_anchor(request.form.get("anchor"))
         )
     codes = services.codebook(study)
     db.session.commit()
@@ -241,7 +248,7 @@ def invite_coder(study):
 
     if not ActionForm().validate_on_submit():
         abort(400)
-    person = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    person = _posted(User, "user_id")
     if person is None:
         abort(404)
     try:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from fieldapp.accounts.access import role_required
 from fieldapp.accounts.models import Role
 from fieldapp.audit.models import AuditEntry
+from fieldapp.common.forms import database_id
 from fieldapp.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -18,7 +19,8 @@ PAGE_SIZE = 50
 @role_required(Role.ADMIN)
 def index():
     """Show the audit log, newest first, optionally for one action."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    # A page number the database cannot take as an offset is page 1 (no 500).
+    page = request.args.get("page", 1, type=database_id)
     action = request.args.get("action", "").strip()[:64]
     query = select(AuditEntry)
     count_query = select(func.count(AuditEntry.id))

@@ -135,11 +135,16 @@ def _check_question(definition: FormDefinition, question: Question, old_name: st
         raise InstrumentError("no_choice_list")
     if not any((v or "").strip() for v in question.labels.values()):
         raise InstrumentError("no_label")
+    _check_rules(question, taken | {question.name}, ("relevant", "constraint"))
+
+
+def _check_rules(item: Question | Group, names: set[str], attributes: tuple[str, ...]) -> None:
+    """Refuse a rule (relevance, constraint) that cannot be read or names an unknown item:
+    the same check for questions and groups, when they are saved, not only at publishing."""
     from fieldapp.instruments.expressions import ExpressionError, parse
 
-    names = taken | {question.name}
-    for attribute in ("relevant", "constraint"):
-        expression = getattr(question, attribute)
+    for attribute in attributes:
+        expression = getattr(item, attribute)
         if expression:
             try:
                 parse(expression, known_names=names)
@@ -195,6 +200,7 @@ def save_group(
     taken.discard(old_name)
     if group.name in taken:
         raise InstrumentError("name_taken")
+    _check_rules(group, taken | {group.name}, ("relevant",))
     if old_name is None:
         definition.items.append(group)
     else:

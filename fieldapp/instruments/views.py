@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import Length
@@ -161,6 +161,7 @@ def import_xlsform(study):
 
 
 @bp.route("/instruments/<int:instrument_id>", methods=["GET", "POST"])
+@login_required
 def show(instrument_id: int):
     """The instrument: its pages and questions, lists, versions and publishing."""
     instrument = load_instrument(instrument_id)
@@ -184,6 +185,7 @@ def show(instrument_id: int):
 
 
 @bp.post("/instruments/<int:instrument_id>/new-version")
+@login_required
 def new_version(instrument_id: int):
     """Start editing: a draft copy of the published version."""
     instrument = load_instrument(instrument_id)
@@ -195,6 +197,7 @@ def new_version(instrument_id: int):
 
 
 @bp.post("/instruments/<int:instrument_id>/publish")
+@login_required
 def publish(instrument_id: int):
     """Publish the draft: from now on it never changes."""
     instrument = load_instrument(instrument_id)
@@ -240,6 +243,7 @@ QUESTION_TEXTS = (
 
 @bp.route("/instruments/<int:instrument_id>/questions/new", methods=["GET", "POST"])
 @bp.route("/instruments/<int:instrument_id>/questions/<name>", methods=["GET", "POST"])
+@login_required
 def question(instrument_id: int, name: str | None = None):
     """Add or edit a question, with its wording in every study language."""
     instrument = load_instrument(instrument_id)
@@ -325,6 +329,7 @@ def question(instrument_id: int, name: str | None = None):
 
 @bp.route("/instruments/<int:instrument_id>/groups/new", methods=["GET", "POST"])
 @bp.route("/instruments/<int:instrument_id>/groups/<name>", methods=["GET", "POST"])
+@login_required
 def group(instrument_id: int, name: str | None = None):
     """Add or edit a group: questions shown together on one page."""
     instrument = load_instrument(instrument_id)
@@ -357,7 +362,8 @@ def group(instrument_id: int, name: str | None = None):
             services.save_group(current_user, draft, new, old_name=name)
         except services.InstrumentError as error:
             db.session.rollback()
-            form.name.errors.append(_error(error.code, error.params))
+            field = form.relevant if error.code == "bad_expression" else form.name
+            field.errors.append(_error(error.code, error.params))
         else:
             db.session.commit()
             return redirect(url_for("instruments.show", instrument_id=instrument.id))
@@ -372,6 +378,7 @@ def group(instrument_id: int, name: str | None = None):
 
 @bp.route("/instruments/<int:instrument_id>/lists/new", methods=["GET", "POST"])
 @bp.route("/instruments/<int:instrument_id>/lists/<name>", methods=["GET", "POST"])
+@login_required
 def choice_list(instrument_id: int, name: str | None = None):
     """A list of answers, one per line as 'name = label', in every study language."""
     instrument = load_instrument(instrument_id)
@@ -419,6 +426,7 @@ def choice_list(instrument_id: int, name: str | None = None):
 
 
 @bp.post("/instruments/<int:instrument_id>/items/<name>/<action>")
+@login_required
 def item_action(instrument_id: int, name: str, action: str):
     """Move an item up or down, or delete it."""
     instrument = load_instrument(instrument_id)
@@ -440,6 +448,7 @@ def item_action(instrument_id: int, name: str, action: str):
 
 
 @bp.get("/instruments/<int:instrument_id>/preview")
+@login_required
 def preview(instrument_id: int):
     """The questions as a participant sees them, at phone size, without saving anything."""
     instrument = load_instrument(instrument_id)
@@ -475,6 +484,7 @@ def preview(instrument_id: int):
 
 
 @bp.get("/instruments/<int:instrument_id>/xlsform.xlsx")
+@login_required
 def export_xlsform(instrument_id: int):
     """The instrument as an XLSForm, to edit in a spreadsheet or use in ODK."""
     from fieldapp.instruments.xlsform import write_xlsform

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.accounts.access import role_required
 from fieldapp.accounts.models import Role, User
+from fieldapp.common.forms import database_id
 from fieldapp.extensions import db
 from fieldapp.studies import services
 from fieldapp.studies.access import study_view
@@ -210,8 +211,8 @@ def change_state(study):
 
 def _member_user(form_value: str) -> User:
     try:
-        user = db.session.get(User, int(form_value))
-    except (TypeError, ValueError):
+        user = db.session.get(User, database_id(form_value))
+    except ValueError:
         user = None
     if user is None:
         abort(404)
