@@ -118,6 +118,7 @@ def _fieldwork(app, worker, coordinator, study_id, version_id, story):
             "accuracy": "8",
             "place_description": "",
             "photos": [(io.BytesIO(_png()), "bankje.png")],
+            "photo_id": [str(uuid_module.uuid4())],
         },
         content_type="multipart/form-data",
     )
