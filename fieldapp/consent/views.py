@@ -260,11 +260,11 @@ def receipt(participant_id: int):
         abort(404)
     token = show_card_once(participant)
     db.session.commit()
+    if token is None:  # for the co-researcher, so in their language
+        return render_template(
+            "consent/receipt_gone.html", participant=participant, form=ActionForm()
+        )
     with force_locale(participant.language):
-        if token is None:
-            return render_template(
-                "consent/receipt_gone.html", participant=participant, form=ActionForm()
-            )
         url = participant_page_url(token)
         return render_template(
             "consent/receipt.html",

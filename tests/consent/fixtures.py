@@ -27,10 +27,19 @@ LABELS = {
         "recontact": "أريد أن أحصل على النتائج.",
         "reuse": "يمكن استخدام إجاباتي مرة أخرى بدون اسمي.",
     },
+    "pl": {
+        "take_part": "Biorę udział w tym badaniu.",
+        "audio": "Rozmowa może być nagrywana.",
+        "quote": "Moje słowa mogą być cytowane bez mojego nazwiska.",
+        "photo": "Można robić mi zdjęcia.",
+        "recontact": "Chcę otrzymać wyniki.",
+        "reuse": "Moje odpowiedzi mogą być ponownie użyte bez mojego nazwiska.",
+    },
 }
 INFORMATION = {
     "nl": "We praten met bewoners over de buurt. Meedoen is vrij. U kunt altijd stoppen.",
     "ar": "نتحدث مع السكان عن الحي. المشاركة اختيارية. يمكنك التوقف في أي وقت.",
+    "pl": "Rozmawiamy z mieszkańcami o okolicy. Udział jest dobrowolny. Zawsze możesz przestać.",
 }
 
 
