@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable, Iterator
 
@@ -39,6 +40,8 @@ from fieldapp.participants.services import (
 )
 from fieldapp.studies.models import Study, StudyState
 from fieldapp.studies.services import register_transition_guard, slugify
+
+log = logging.getLogger("fieldapp.consent")
 
 
 class ConsentError(Exception):
@@ -533,7 +536,11 @@ def finish_file_removals() -> int:
             select(MediaFile.id).where(MediaFile.storage_name == row.storage_name)
         )
         if still_named is None:
-            media_path(MediaFile(storage_name=row.storage_name)).unlink(missing_ok=True)
+            try:
+                media_path(MediaFile(storage_name=row.storage_name)).unlink(missing_ok=True)
+            except OSError as exc:  # the disk says no: the row stays for the next run
+                log.warning("erasure: could not remove a file yet: %s", exc.strerror)
+                continue
         # A statement, not session.delete(): another process may have finished it already.
         db.session.execute(delete(PendingFileRemoval).where(PendingFileRemoval.id == row.id))
         finished += 1

@@ -203,3 +203,41 @@ def test_withdrawing_the_photo_item_lists_its_file_too(
         assert services.finish_file_removals() == 1
         db.session.commit()
     assert len(_media_files(app)) == 1  # the signature stays: only the photo item went
+
+
+def test_a_file_the_disk_refuses_to_remove_waits_for_the_next_run(
+    app,
+    as_co_researcher,
+    consent_study,
+    questionnaire,
+    jpeg_with_secrets,
+    coordinator,
+    monkeypatch,
+):
+    from fieldapp.media import services as media
+
+    participant = _participant_with_everything(
+        app, as_co_researcher, consent_study.id, questionnaire, jpeg_with_secrets, coordinator
+    )
+    monkeypatch.setattr(media, "_remove_file", lambda path: (_ for _ in ()).throw(Crash(path)))
+    with app.app_context():
+        services.withdraw_participant(db.session.get(Participant, participant.id))
+        with pytest.raises(Crash):
+            db.session.commit()
+        db.session.remove()
+    monkeypatch.undo()
+
+    def refuse(self, missing_ok=False):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    with app.app_context():
+        assert services.finish_file_removals() == 0  # no error page, nothing lost
+        db.session.commit()
+        assert db.session.scalar(select(func.count(PendingFileRemoval.id))) == 2
+    monkeypatch.undo()
+    assert len(_media_files(app)) == 2
+    with app.app_context():
+        assert services.finish_file_removals() == 2
+        db.session.commit()
+    assert _media_files(app) == []
