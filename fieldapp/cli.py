@@ -65,9 +65,27 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("purge")
     @click.option("--dry-run", is_flag=True, help="Show what would be erased; change nothing.")
     def purge_command(dry_run):
-        """Erase personal data of studies past their retention date (schedule it daily)."""
-        from fieldapp.consent.services import purge_study, studies_past_retention
+        """Erase personal data of studies past their retention date (schedule it daily).
 
+        Also removes the files of erasures stopped by a crash, and participants that an
+        older version stored before consent and that never consented.
+        """
+        from fieldapp.consent.services import (
+            finish_file_removals,
+            purge_study,
+            purge_unconsented_participants,
+            studies_past_retention,
+        )
+
+        if not dry_run:
+            finished = finish_file_removals()
+            db.session.commit()
+            if finished:
+                click.echo(f"finished {finished} file removal{'s' if finished != 1 else ''}")
+        unconsented = purge_unconsented_participants(dry_run=dry_run)
+        if unconsented:
+            verb = "would delete" if dry_run else "deleted"
+            click.echo(f"{verb} {unconsented} participants without consent")
         studies = studies_past_retention()
         total = 0
         for study in studies:
@@ -79,6 +97,8 @@ def register_cli(app: Flask) -> None:
                 f"{verb} {count} participant{'s' if count != 1 else ''}"
             )
         if not dry_run:
+            db.session.commit()
+            finish_file_removals()  # the files of this run's erasures, now committed
             db.session.commit()
         if not studies or total == 0:
             click.echo("Nothing to erase." if not dry_run else "Nothing would be erased.")

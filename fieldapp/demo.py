@@ -127,7 +127,7 @@ def _seed_consent(study: Study, users: dict[str, User]) -> None:
     from fieldapp.consent import services as consent
     from fieldapp.consent.demo_texts import INFORMATION, LABELS
     from fieldapp.participants.models import Participant, ParticipantTombstone
-    from fieldapp.participants.services import create_participant
+    from fieldapp.participants.services import check_new_participant
 
     coordinator = users["coordinator"]
     if consent.current_form(study) is None:
@@ -161,12 +161,12 @@ def _seed_consent(study: Study, users: dict[str, User]) -> None:
     codes = DEMO_AREA["cbs_codes"]
     for number, (username, language, age_band, decisions, method, extra) in enumerate(people):
         who = users[username]
-        participant = create_participant(
+        pending = check_new_participant(
             who, study, language=language, age_band=age_band, sub_area=codes[number % len(codes)]
         )
-        consent.record_consent(
+        record = consent.record_consent(
             who,
-            participant,
+            pending,
             decisions={"take_part": True, **decisions},
             method=method,
             language=language,
@@ -174,7 +174,7 @@ def _seed_consent(study: Study, users: dict[str, User]) -> None:
             signature_png=_signature_png() if method == "signature" else None,
             **extra,
         )
-        made.append(participant)
+        made.append(record.participant)
     # The last one changed their mind: only a tombstone remains.
     consent.withdraw_participant(made[-1], reason="participant")
 

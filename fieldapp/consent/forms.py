@@ -76,7 +76,8 @@ class TakeConsentForm(FlaskForm):
         choices=[Choice(k, v) for k, v in METHOD_LABELS.items()],
         validators=[InputRequired(_l("Choose how consent was given."))],
     )
-    signature = HiddenField(validators=[SignatureData()])
+    # Labelled, so the error summary names it in the participant's language
+    signature = HiddenField(_l("Signature"), validators=[SignatureData()])
     declaration = BooleanField(
         _l("I read the information with the participant, and they said yes to the answers above.")
     )

@@ -199,3 +199,18 @@ class ConsentDecision(db.Model):
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     record: Mapped[ConsentRecord] = relationship(back_populates="decisions")
+
+
+class PendingFileRemoval(db.Model):
+    """A file of erased data still to be removed from disk (by its random storage name).
+
+    Written in the erasure's own transaction, so a crash between the commit and the removal
+    of the file leaves this row behind, and the next run (`flask purge`) finishes the job.
+    The row goes once its file is gone; it names no participant.
+    """
+
+    __tablename__ = "pending_file_removals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    storage_name: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

@@ -73,6 +73,8 @@ def withdraw(token: str):
             study = participant.study
             services.withdraw_participant(participant, reason="participant")
             db.session.commit()
+            services.finish_file_removals()
+            db.session.commit()
             return render_template("consent/withdrawn.html", study=study)
         return render_template(
             "consent/withdraw_confirm.html", participant=participant, token=token, form=form
@@ -94,6 +96,8 @@ def withdraw_item(token: str, key: str):
         label = (text.item_labels.get(key) if text else None) or ITEM_NAMES[key]
         if form.validate_on_submit():
             services.withdraw_item(participant, key)
+            db.session.commit()
+            services.finish_file_removals()
             db.session.commit()
             return redirect(url_for("participant_page.show", token=token))
         return render_template(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, event, func, select
 
 from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
@@ -19,6 +21,7 @@ from fieldapp.consent.models import (
     ConsentRecord,
     ConsentText,
     Item,
+    PendingFileRemoval,
 )
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
@@ -28,8 +31,17 @@ from fieldapp.participants.models import (
     ParticipantContact,
     ParticipantTombstone,
 )
+from fieldapp.participants.services import (
+    ParticipantError,
+    PendingParticipant,
+    add_participant,
+    can_see_participant,
+    can_take_participants,
+)
 from fieldapp.studies.models import Study, StudyState
 from fieldapp.studies.services import register_transition_guard, slugify
+
+log = logging.getLogger("fieldapp.consent")
 
 
 class ConsentError(Exception):
@@ -241,7 +253,7 @@ def latest_record(participant: Participant) -> ConsentRecord | None:
 
 def record_consent(
     actor: User,
-    participant: Participant,
+    participant: Participant | PendingParticipant,
     *,
     decisions: dict[str, bool | None],
     method: str,
@@ -256,26 +268,38 @@ def record_consent(
 ) -> ConsentRecord | None:
     """Record consent to the study's current version.
 
-    Returns None when the participant does not want to take part: then the participant
-    is removed again and nothing about them is kept.
+    For a new (pending) participant, the participant is stored here, with the record, in
+    the same transaction: before consent nothing about them exists. Returns None when the
+    participant does not want to take part: then nothing about them is kept.
     """
-    from fieldapp.participants.services import can_see_participant
-
-    study = participant.study
-    if not can_see_participant(actor, participant) or study.member_role(actor) is None:
-        raise ConsentError("not_allowed")
+    pending = participant if isinstance(participant, PendingParticipant) else None
+    if pending is not None:
+        study = db.session.get(Study, pending.study_id)
+        if study is None or pending.met_by_id != actor.id:
+            raise ConsentError("not_allowed")
+        if not can_take_participants(actor, study):
+            raise ConsentError("not_allowed")
+        if is_erased_submission(pending.uuid):
+            raise ConsentError("already_recorded")
+    else:
+        study = participant.study
+        if not can_see_participant(actor, participant) or study.member_role(actor) is None:
+            raise ConsentError("not_allowed")
     if study.state != StudyState.FIELDWORK:
         raise ConsentError("not_in_fieldwork")
     form = current_form(study)
     if form is None or form.text_for(language) is None:
         raise ConsentError("no_consent_text")
-    if consent_record_for(participant, form) is not None:
+    if pending is None and consent_record_for(participant, form) is not None:
         raise ConsentError("already_recorded")
     missing = [key for key in form.item_keys() if decisions.get(key) is None]
     if missing:
         raise ConsentError("missing_items", items=missing)
     if not decisions[Item.TAKE_PART]:
-        _forget_new_participant(participant, actor)
+        if pending is None:
+            _forget_new_participant(participant, actor)
+        else:
+            audit.record("consent_declined", actor=actor, study_id=study.id)
         return None
     if method not in METHODS:
         raise ConsentError("unknown_method")
@@ -289,7 +313,8 @@ def record_consent(
         raise ConsentError("declaration")
     if method == "signature" and not signature_png:
         raise ConsentError("signature_missing")
-    if participant.is_minor:
+    is_minor = participant.is_minor
+    if is_minor:
         if not guardian_consented:
             raise ConsentError("guardian_missing")
         if guardian_relation not in GUARDIAN_RELATIONS or guardian_method not in METHODS:
@@ -298,6 +323,13 @@ def record_consent(
     if contact and not decisions.get(Item.RECONTACT):
         raise ConsentError("contact_without_recontact")
 
+    if pending is not None:
+        try:
+            participant = add_participant(actor, study, pending)
+        except ParticipantError as error:
+            raise ConsentError(
+                "already_recorded" if error.code == "already_enrolled" else error.code
+            ) from None
     record = ConsentRecord(
         participant_id=participant.id,
         form=form,
@@ -306,9 +338,9 @@ def record_consent(
         paper_reference=paper_reference,
         declaration_confirmed=bool(declaration) if method == "spoken" else False,
         taken_by_id=actor.id,
-        guardian_consented=participant.is_minor and guardian_consented,
-        guardian_relation=guardian_relation if participant.is_minor else None,
-        guardian_method=guardian_method if participant.is_minor else None,
+        guardian_consented=is_minor and guardian_consented,
+        guardian_relation=guardian_relation if is_minor else None,
+        guardian_method=guardian_method if is_minor else None,
     )
     record.decisions = [
         ConsentDecision(item_key=key, granted=bool(decisions[key])) for key in form.item_keys()
@@ -324,6 +356,9 @@ def record_consent(
         participant.contact = ParticipantContact(
             name=contact.get("name"), email=contact.get("email"), phone=contact.get("phone")
         )
+    # A new consent comes with a new card: the old one stops working, and the new one is
+    # shown once, right after (see participants.services.show_card_once).
+    participant.token_hash = None
     db.session.flush()
     audit.record(
         "consent_recorded",
@@ -426,15 +461,22 @@ def withdraw_participant(
     reason: str = "participant",
     category: str | None = None,
 ) -> ParticipantTombstone:
-    """Erase everything about a participant; keep only a tombstone (code, date, ids)."""
+    """Erase everything about a participant; keep only a tombstone (code, date, ids).
+
+    Files go from disk after the commit. Each is first listed in `pending_file_removals`,
+    in this transaction, so that a crash between the commit and the removal is finished by
+    `finish_file_removals` (run by `flask purge`).
+    """
     if reason not in WITHDRAWAL_REASONS:
         raise ConsentError("unknown_reason")
     if reason == "request" and category not in REQUEST_CATEGORIES:
         raise ConsentError("unknown_category")
     ids: list[str] = [participant.uuid]
-    for step in _ERASURE_STEPS:
-        ids.extend(step(participant))
-    ids.extend(_erase_consent(participant))
+    with _deleted_media_files() as storage_names:
+        for step in _ERASURE_STEPS:
+            ids.extend(step(participant))
+        ids.extend(_erase_consent(participant))
+    _list_file_removals(storage_names)
     tombstone = ParticipantTombstone(
         code=participant.code,
         study_id=participant.study_id,
@@ -456,6 +498,55 @@ def withdraw_participant(
     return tombstone
 
 
+@contextlib.contextmanager
+def _deleted_media_files() -> Iterator[list[str]]:
+    """The storage names of the media rows deleted (flushed) in this block, by any step."""
+    from fieldapp.media.models import MediaFile
+
+    names: list[str] = []
+    session = db.session()
+
+    def collect(_session, instance) -> None:
+        if isinstance(instance, MediaFile):
+            names.append(instance.storage_name)
+
+    event.listen(session, "persistent_to_deleted", collect)
+    try:
+        yield names
+    finally:
+        event.remove(session, "persistent_to_deleted", collect)
+
+
+def _list_file_removals(storage_names: list[str]) -> None:
+    for name in dict.fromkeys(storage_names):
+        db.session.add(PendingFileRemoval(storage_name=name))
+
+
+def finish_file_removals() -> int:
+    """Remove the files of erasures whose process stopped after the commit; returns how many
+    rows were finished. Safe to run at any time: a file is removed only when no media row
+    names it, and a file that is already gone just closes its row. The caller commits."""
+    from fieldapp.media.models import MediaFile
+    from fieldapp.media.services import media_path
+
+    finished = 0
+    rows = db.session.scalars(select(PendingFileRemoval).order_by(PendingFileRemoval.id)).all()
+    for row in rows:
+        still_named = db.session.scalar(
+            select(MediaFile.id).where(MediaFile.storage_name == row.storage_name)
+        )
+        if still_named is None:
+            try:
+                media_path(MediaFile(storage_name=row.storage_name)).unlink(missing_ok=True)
+            except OSError as exc:  # the disk says no: the row stays for the next run
+                log.warning("erasure: could not remove a file yet: %s", exc.strerror)
+                continue
+        # A statement, not session.delete(): another process may have finished it already.
+        db.session.execute(delete(PendingFileRemoval).where(PendingFileRemoval.id == row.id))
+        finished += 1
+    return finished
+
+
 def withdraw_item(participant: Participant, key: str, *, actor: User | None = None) -> None:
     """Withdraw one item: remove only what depended on it. Taking part means everything."""
     if key == Item.TAKE_PART:
@@ -472,8 +563,10 @@ def withdraw_item(participant: Participant, key: str, *, actor: User | None = No
     if key == Item.RECONTACT and participant.contact is not None:
         db.session.delete(participant.contact)
         participant.contact = None
-    for step in _ITEM_STEPS.get(key, []):
-        step(participant)
+    with _deleted_media_files() as storage_names:
+        for step in _ITEM_STEPS.get(key, []):
+            step(participant)
+    _list_file_removals(storage_names)
     db.session.flush()
     audit.record(
         "consent_item_withdrawn", record, actor=actor, study_id=participant.study_id, item=key
@@ -526,3 +619,27 @@ def purge_study(study: Study, *, dry_run: bool = False) -> int:
         withdraw_participant(participant, reason="retention")
     audit.record("retention_purge", study, study_id=study.id, participants=len(participants))
     return len(participants)
+
+
+UNCONSENTED_GRACE = dt.timedelta(days=1)
+
+
+def purge_unconsented_participants(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Delete participants without any consent record, older than a day.
+
+    Since participants are stored only together with their consent, these can only be left
+    by an older version of fieldapp (which stored them before consent); this clears them.
+    """
+    cutoff = (now or utcnow()) - UNCONSENTED_GRACE
+    has_record = select(ConsentRecord.id).where(ConsentRecord.participant_id == Participant.id)
+    abandoned = db.session.scalars(
+        select(Participant).where(~has_record.exists(), Participant.created_at < cutoff)
+    ).all()
+    if dry_run:
+        return len(abandoned)
+    for participant in abandoned:
+        db.session.delete(participant)
+    db.session.flush()
+    if abandoned:
+        audit.record("unconsented_participants_purged", count=len(abandoned))
+    return len(abandoned)

@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import force_locale
@@ -40,7 +39,16 @@ from fieldapp.consent.forms import (
 from fieldapp.consent.models import ConsentForm, ConsentRecord, FormChanged
 from fieldapp.extensions import db
 from fieldapp.participants.forms import ActionForm, CoordinatorWithdrawForm
-from fieldapp.participants.services import issue_token
+from fieldapp.participants.services import (
+    ParticipantError,
+    PendingParticipant,
+    enrolled_participant,
+    open_pending,
+    participant_for_token,
+    retire_card,
+    seal_pending,
+    show_card_once,
+)
 from fieldapp.participants.views import load_participant
 from fieldapp.studies.access import study_view
 
@@ -78,7 +86,10 @@ MEDIA_ERRORS = {
     "unsupported_format": _l("The signature could not be read. Please sign again."),
     "bomb": _l("The signature image is too large."),
 }
-RECEIPT_SESSION_KEY = "receipt_tokens"
+PENDING_ERRORS = {
+    "pending_expired": _l("This form waited too long. Please start again with the participant."),
+    "pending_invalid": _l("This form could not be read. Please start again with the participant."),
+}
 
 
 def _labels(form: ConsentForm, language: str) -> dict[str, str]:
@@ -92,32 +103,71 @@ def _labels(form: ConsentForm, language: str) -> dict[str, str]:
 @bp.route("/participants/<int:participant_id>/consent", methods=["GET", "POST"])
 @login_required
 def take(participant_id: int):
-    """Consent on the phone, in the participant's language: information, items, how."""
+    """Consent of a returning participant (to a new version), in their language."""
     participant = load_participant(participant_id)
-    study = participant.study
-    form_version = services.current_form(study)
+    form_version = services.current_form(participant.study)
     if form_version is None:
         abort(404)
     if services.consent_record_for(participant, form_version) is not None:
         return redirect(url_for("participants.show", participant_id=participant.id))
-    lang = request.args.get("participant_lang") or participant.language
-    if form_version.text_for(lang) is None:
+    return _consent_page(participant.study, participant, form_version)
+
+
+@bp.route("/studies/<int:study_id>/participants/new/consent", methods=["GET", "POST"])
+@login_required
+@study_view()
+def take_new(study):
+    """Consent of a new participant: nothing about them is stored until it is saved."""
+    if request.method == "GET":  # the choices travel in the form; there is nothing to show
+        return redirect(url_for("participants.new", study_id=study.id))
+    try:
+        pending = open_pending(current_user, study, request.form.get("pending", ""))
+    except ParticipantError as error:
+        flash(PENDING_ERRORS.get(error.code, PENDING_ERRORS["pending_invalid"]), "error")
+        return redirect(url_for("participants.new", study_id=study.id))
+    return start_consent(study, pending, validate=not request.form.get("switch_language"))
+
+
+def start_consent(study, pending: PendingParticipant, *, validate: bool = False):
+    """The consent page for a participant met just now (from participants.new)."""
+    form_version = services.current_form(study)
+    if form_version is None:
+        abort(404)
+    return _consent_page(study, pending, form_version, validate=validate)
+
+
+def _consent_page(study, participant, form_version: ConsentForm, *, validate: bool = True):
+    """The consent form in the participant's language: information, items, how."""
+    pending = participant if isinstance(participant, PendingParticipant) else None
+    lang = request.values.get("participant_lang")
+    if not lang or form_version.text_for(lang) is None:
         lang = participant.language
     text = form_version.text_for(lang)
     with force_locale(lang):
-        form = build_consent_form(form_version.item_keys(), _labels(form_version, lang))
-        if form.validate_on_submit():
+        form = build_consent_form(
+            form_version.item_keys(),
+            _labels(form_version, lang),
+            **({} if validate else {"formdata": None}),
+        )
+        if validate and form.validate_on_submit():
             outcome = _record(participant, form, lang)
             if outcome == "declined":
                 db.session.commit()
                 return render_template("consent/declined.html", study=study)
+            if outcome == "already":  # the same form sent twice (a double tap): go on
+                enrolled = enrolled_participant(pending)
+                if enrolled is None:
+                    flash(ERRORS["already_recorded"], "info")
+                    return redirect(url_for("studies.show", study_id=study.id))
+                return redirect(url_for("consent.receipt", participant_id=enrolled.id))
             if outcome is not None:
                 db.session.commit()
-                return redirect(url_for("consent.receipt", participant_id=participant_id))
-        status = 400 if form.is_submitted() else 200
+                return redirect(url_for("consent.receipt", participant_id=outcome.participant_id))
+        status = 400 if validate and form.is_submitted() else 200
         return render_template(
             "consent/take.html",
             participant=participant,
+            pending=seal_pending(pending) if pending is not None else None,
             study=study,
             form=form,
             text=text,
@@ -156,6 +206,8 @@ def _record(participant, form, lang):
         )
     except services.ConsentError as error:
         db.session.rollback()
+        if error.code == "already_recorded" and isinstance(participant, PendingParticipant):
+            return "already"  # the same form sent twice: the first one counts
         field = {
             "paper_reference": form.paper_reference,
             "declaration": form.declaration,
@@ -176,18 +228,16 @@ def _record(participant, form, lang):
         return None
     if record is None:
         return "declined"
-    token = issue_token(participant)
-    tokens = dict(session.get(RECEIPT_SESSION_KEY) or {})
-    tokens = {str(participant.id): token}  # only the participant just met
-    session[RECEIPT_SESSION_KEY] = tokens
     return record
 
 
 # ---------------------------------------------------------------- the receipt
-
-
-def _receipt_token(participant) -> str | None:
-    return (session.get(RECEIPT_SESSION_KEY) or {}).get(str(participant.id))
+#
+# The link on the card is a capability: whoever has it sees the participant's page and can
+# withdraw them. It is never stored (only its hash) and never put in a cookie (Flask's
+# session cookie is signed, not encrypted). It is made when the card is shown, and the card
+# is shown once: the first showing after consent, or after "Make a new card", which stops
+# the old card. The PDF of the card is made from the link the page itself posts back.
 
 
 def participant_page_url(token: str) -> str:
@@ -204,14 +254,17 @@ def _qr_data_uri(url: str) -> str:
 @bp.get("/participants/<int:participant_id>/receipt")
 @login_required
 def receipt(participant_id: int):
-    """The participant card on screen, in the participant's language, right after consent."""
+    """The participant card, shown once, in the participant's language, right after consent."""
     participant = load_participant(participant_id)
-    token = _receipt_token(participant)
+    if services.latest_record(participant) is None:
+        abort(404)
+    token = show_card_once(participant)
+    db.session.commit()
+    if token is None:  # for the co-researcher, so in their language
+        return render_template(
+            "consent/receipt_gone.html", participant=participant, form=ActionForm()
+        )
     with force_locale(participant.language):
-        if token is None:
-            return render_template(
-                "consent/receipt_gone.html", participant=participant, form=ActionForm()
-            )
         url = participant_page_url(token)
         return render_template(
             "consent/receipt.html",
@@ -219,6 +272,7 @@ def receipt(participant_id: int):
             study=participant.study,
             qr=_qr_data_uri(url),
             url=url,
+            token=token,
             questionnaires=_questionnaires(participant.study),
             new_interview_id=str(uuid_module.uuid4()),
         )
@@ -245,8 +299,7 @@ def new_card(participant_id: int):
     except services.ConsentRequired:
         flash(_("This participant has no valid consent; take consent first."), "error")
         return redirect(url_for("participants.show", participant_id=participant.id))
-    token = issue_token(participant)
-    session[RECEIPT_SESSION_KEY] = {str(participant.id): token}
+    retire_card(participant)
     audit.record("participant_card_reissued", participant, study_id=participant.study_id)
     db.session.commit()
     return redirect(url_for("consent.receipt", participant_id=participant.id))
@@ -261,15 +314,16 @@ def receipt_labels() -> dict[str, str]:
     }
 
 
-@bp.get("/participants/<int:participant_id>/receipt.pdf")
+@bp.post("/participants/<int:participant_id>/receipt.pdf")
 @login_required
 def receipt_pdf(participant_id: int):
-    """The participant card as a printable A6 PDF."""
+    """The card just shown, as a printable A6 PDF: the page posts its link back."""
     from fieldapp.pdf.receipt import CardOverflowError, render_receipt
 
     participant = load_participant(participant_id)
-    token = _receipt_token(participant)
-    if token is None:
+    form = ActionForm()
+    token = request.form.get("token", "")
+    if not form.validate_on_submit() or participant_for_token(token) is not participant:
         abort(404)
     study = participant.study
     card = {
@@ -572,6 +626,8 @@ def withdraw_on_request(participant_id: int):
         services.withdraw_participant(
             participant, actor=current_user, reason="request", category=form.category.data
         )
+        db.session.commit()
+        services.finish_file_removals()
         db.session.commit()
         flash(_("The participant is withdrawn. Their data is erased."), "success")
         return redirect(url_for("consent.register", study_id=study_id))

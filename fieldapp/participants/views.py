@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -45,7 +46,7 @@ def load_participant(participant_id: int, *, manage: bool = False) -> Participan
 @login_required
 @study_view()
 def new(study):
-    """Start with a new participant: their language and age, then consent."""
+    """Start with a new participant: their language and age, then consent (stores nothing)."""
     if not services.can_take_participants(current_user, study):
         abort(403)
     form = NewParticipantForm()
@@ -59,9 +60,11 @@ def new(study):
     ] + [Choice("", _("Not asked or not known"))]
     if not area.cbs_codes:
         del form.sub_area
+    if not form.is_submitted():
+        form.language.data = _default_language(study)
     if form.validate_on_submit():
         try:
-            participant = services.create_participant(
+            pending = services.check_new_participant(
                 current_user,
                 study,
                 language=form.language.data,
@@ -69,13 +72,21 @@ def new(study):
                 sub_area=form.sub_area.data if "sub_area" in form else None,
             )
         except services.ParticipantError as error:
-            db.session.rollback()
             form.language.errors.append(ERRORS[error.code])
         else:
-            db.session.commit()
-            return redirect(url_for("consent.take", participant_id=participant.id))
+            # Nothing is stored yet: the choices go on with the consent form.
+            from fieldapp.consent.views import start_consent
+
+            return start_consent(study, pending)
     status = 400 if form.is_submitted() else 200
     return render_template("participants/new.html", form=form, study=study), status
+
+
+def _default_language(study) -> str:
+    """The participant's language, chosen for them to save a tap: the language the
+    co-researcher uses the app in, when the study has it, else the study's first."""
+    interface = str(get_locale() or "")
+    return interface if interface in study.languages else study.languages[0]
 
 
 @bp.route("/studies/<int:study_id>/participants/find", methods=["GET", "POST"])

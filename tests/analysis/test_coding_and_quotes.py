@@ -11,7 +11,7 @@ from fieldapp.analysis.models import Code, Coding, Quote
 from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer
 from tests.conftest import login
-from tests.consent.fixtures import consent_post
+from tests.consent.fixtures import enrol
 
 STORY = (
     "Het park is fijn maar 's avonds is het donker. Mevrouw Jansen van nummer 12 helpt iedereen."
@@ -19,13 +19,8 @@ STORY = (
 
 
 def _interview_with_story(app, client, study_id, questionnaire, quote="yes", language="nl"):
-    response = client.post(
-        f"/studies/{study_id}/participants/new", data={"language": language, "age_band": "25_44"}
-    )
-    pid = int(re.search(r"/participants/(\d+)/consent", response.headers["Location"])[1])
-    client.post(f"/participants/{pid}/consent", data=consent_post(item_quote=quote))
-    receipt = client.get(f"/participants/{pid}/receipt").get_data(as_text=True)
-    token = re.search(r"/p/([A-Za-z0-9_\-]{40,})", receipt).group(1)
+    enrolled = enrol(client, study_id, choices={"language": language}, item_quote=quote)
+    pid, token = enrolled.id, enrolled.token
     uid = str(uuid_module.uuid4())
     client.post(
         f"/participants/{pid}/interviews",

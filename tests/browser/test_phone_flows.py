@@ -168,6 +168,37 @@ def test_log_in_without_javascript(new_page, live_server, demo, screenshot):
     screenshot(page, "home-co-researcher-nl-no-js")
 
 
+# ---------------------------------------------------------------- taps to consent
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar"])
+def test_co_researcher_reaches_consent_in_three_taps(page, live_server, demo, lang, screenshot):
+    """The design: three taps from logging in. New participant, their age, Next: the
+    language is the co-researcher's own when the study has it (one tap to change it)."""
+    app = live_server.app
+    log_in(page, app, "samira", demo.passwords["samira"], lang=lang)
+    taps = []
+
+    def tap(locator, name):
+        locator.tap()
+        taps.append(name)
+
+    card = page.locator(".card").filter(has=study_link(page, demo))
+    tap(
+        card.get_by_role("link", name=re.compile(re.escape(t(app, lang, "New participant")))), "new"
+    )
+    expect(page.locator(f"input[name=language][value={lang}]")).to_be_checked()
+    expect(page.locator("input[name=age_band]:checked")).to_have_count(0)  # asked, not guessed
+    tap(page.get_by_role("radio", name=t(app, lang, "25 to 44"), exact=True), "age band")
+    tap(page.get_by_role("button", name=t(app, lang, "Next: consent"), exact=True), "next")
+
+    expect(page.locator("form.consent-form")).to_be_visible()
+    expect(page.locator("#information-text")).to_be_visible()
+    assert_language(page, lang, "rtl" if lang == "ar" else "ltr")
+    screenshot(page, f"consent-after-three-taps-{lang}")
+    assert len(taps) == 3, taps
+
+
 # ---------------------------------------------------------------- accessibility (axe)
 
 

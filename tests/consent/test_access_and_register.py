@@ -41,6 +41,13 @@ def _paths(participant):
     ]
 
 
+def _open(client, path, participant):
+    """GET, or for the card's PDF a POST with the link it prints (even that is refused)."""
+    if path.endswith("/receipt.pdf"):
+        return client.post(path, data={"token": participant.token})
+    return client.get(path)
+
+
 def test_other_co_researcher_sees_nothing(app, consented, make_user, consent_study):
     from fieldapp.accounts.models import User
     from fieldapp.studies.models import StudyMember
@@ -57,7 +64,7 @@ def test_other_co_researcher_sees_nothing(app, consented, make_user, consent_stu
         db.session.commit()
     client = login(app.test_client(), colleague)
     for path in _paths(consented):
-        assert client.get(path).status_code in (404, 302), path
+        assert _open(client, path, consented).status_code in (404, 302), path
     assert client.post(f"/participants/{consented.id}/new-card").status_code == 404
     listing = client.get(f"/studies/{consent_study.id}/participants").get_data(as_text=True)
     assert consented.code not in listing
@@ -74,20 +81,20 @@ def test_coordinator_of_another_study_sees_nothing(
     make_study(make_area(coordinators=[stranger]), coordinators=[stranger])
     client = login(app.test_client(), stranger)
     for path in _paths(consented):
-        response = client.get(path)
+        response = _open(client, path, consented)
         assert response.status_code in (404, 302), path
         assert consented.code not in response.get_data(as_text=True)
 
 
 def test_admin_sees_no_participant_data(app, consented, as_admin):
     for path in _paths(consented)[:4]:
-        assert as_admin.get(path).status_code == 404
+        assert _open(as_admin, path, consented).status_code == 404
 
 
 def test_anonymous_users_see_nothing(app, consented):
     client = app.test_client()
     for path in _paths(consented):
-        response = client.get(path)
+        response = _open(client, path, consented)
         assert response.status_code in (302, 404), path
         if response.status_code == 302:
             assert "/login" in response.headers["Location"]

@@ -14,7 +14,9 @@ from fieldapp.consent.models import ConsentDecision, ConsentRecord
 from fieldapp.extensions import db
 from fieldapp.media.models import MediaFile
 from fieldapp.participants.models import Participant, ParticipantContact
-from tests.consent.fixtures import consent_post
+from tests.consent.fixtures import PENDING_FIELD, consent_post, enrol, start_new_participant
+
+CODE_ON_CARD = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{4}")
 
 
 def _png(size=(300, 120)) -> bytes:
@@ -48,19 +50,18 @@ def _counts():
 
 
 def test_new_participant_then_consent_spoken(app, as_co_researcher, consent_study):
-    response = as_co_researcher.post(
-        f"/studies/{consent_study.id}/participants/new",
-        data={"language": "ar", "age_band": "25_44"},
-    )
-    assert response.status_code == 302
-    consent_url = response.headers["Location"]
-    page = as_co_researcher.get(consent_url)
+    page = start_new_participant(as_co_researcher, consent_study.id, language="ar")
+    assert page.status_code == 200
     html = page.get_data(as_text=True)
     # The page speaks the participant's language: Arabic, right to left, their text.
     assert '<html lang="ar" dir="rtl">' in html
     assert "نتحدث مع السكان عن الحي" in html
     assert "يمكن تسجيل المحادثة." in html
-    done = as_co_researcher.post(consent_url, data=consent_post())
+    pending = PENDING_FIELD.search(html)[1]
+    done = as_co_researcher.post(
+        f"/studies/{consent_study.id}/participants/new/consent",
+        data=consent_post(pending=pending),
+    )
     assert done.status_code == 302
     assert done.headers["Location"].endswith("/receipt")
     with app.app_context():
@@ -70,17 +71,16 @@ def test_new_participant_then_consent_spoken(app, as_co_researcher, consent_stud
         assert record.declaration_confirmed
         assert sorted(record.granted_keys()) == ["audio", "reuse", "take_part"]
         assert not record.granted("quote")
+        assert record.participant.language == "ar"
+        assert record.participant.age_band == "25_44"
 
 
-def test_receipt_shows_card_with_qr_and_link(
-    app, as_co_researcher, consent_study, make_participant
-):
-    participant = make_participant(consent_study)
-    as_co_researcher.post(f"/participants/{participant.id}/consent", data=consent_post())
-    html = as_co_researcher.get(f"/participants/{participant.id}/receipt").get_data(as_text=True)
-    assert participant.code in html
-    assert 'src="data:image/png;base64,' in html
-    pdf = as_co_researcher.get(f"/participants/{participant.id}/receipt.pdf")
+def test_receipt_shows_card_with_qr_and_link(app, as_co_researcher, consent_study):
+    participant = enrol(as_co_researcher, consent_study.id)
+    assert CODE_ON_CARD.fullmatch(participant.code)
+    pdf = as_co_researcher.post(
+        f"/participants/{participant.id}/receipt.pdf", data={"token": participant.token}
+    )
     assert pdf.status_code == 200
     assert pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
@@ -281,17 +281,16 @@ def test_no_fieldwork_without_consent(app, as_coordinator, make_study, area, coo
         assert db.session.get(Study, draft.id).state == "fieldwork"
 
 
-def test_receipt_pdf_of_a_study_with_a_very_long_title(
-    app, as_co_researcher, consent_study, make_participant
-):
+def test_receipt_pdf_of_a_study_with_a_very_long_title(app, as_co_researcher, consent_study):
     from fieldapp.studies.models import Study
 
     with app.app_context():
         db.session.get(Study, consent_study.id).title = ("Wonen, werken en ontmoeten " * 7).strip()
         db.session.commit()
-    participant = make_participant(consent_study)
-    as_co_researcher.post(f"/participants/{participant.id}/consent", data=consent_post())
-    pdf = as_co_researcher.get(f"/participants/{participant.id}/receipt.pdf")
+    participant = enrol(as_co_researcher, consent_study.id)
+    pdf = as_co_researcher.post(
+        f"/participants/{participant.id}/receipt.pdf", data={"token": participant.token}
+    )
     assert pdf.status_code == 200
     assert pdf.data.startswith(b"%PDF")
 

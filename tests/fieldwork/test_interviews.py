@@ -280,14 +280,17 @@ def test_progress_and_no_js_needed(app, as_co_researcher, questionnaire, consent
 
 def test_first_question_in_few_taps_from_home(app, as_co_researcher, questionnaire, consent_study):
     """Home → new participant → consent → start: the first question page."""
-    from tests.consent.fixtures import consent_post
+    from tests.consent.fixtures import PENDING_FIELD, consent_post
 
     home = as_co_researcher.get("/home").get_data(as_text=True)
     new_url = re.search(r'href="(/studies/\d+/participants/new)"', home).group(1)  # tap 1
-    consent_url = as_co_researcher.post(
+    consent_page = as_co_researcher.post(
         new_url, data={"language": "nl", "age_band": "25_44"}
-    ).headers["Location"]  # tap 2
-    receipt_url = as_co_researcher.post(consent_url, data=consent_post()).headers["Location"]
+    ).get_data(as_text=True)  # tap 2
+    pending = PENDING_FIELD.search(consent_page).group(1)
+    receipt_url = as_co_researcher.post(
+        new_url + "/consent", data=consent_post(pending=pending)
+    ).headers["Location"]
     receipt = as_co_researcher.get(receipt_url).get_data(as_text=True)  # tap 3
     form = re.search(r'<form method="post" action="(/participants/\d+/interviews)"', receipt)
     uid = re.search(r'name="uuid" value="([0-9a-f-]{36})"', receipt).group(1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 import uuid as uuid_module
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Interview
 from fieldapp.media.models import MediaFile
 from tests.conftest import login
-from tests.consent.fixtures import consent_post
+from tests.consent.fixtures import enrol
 
 
 def _complete_interview(client, participant, questionnaire, photo: bytes | None = None):
@@ -97,12 +96,7 @@ def test_co_researcher_b_sees_nothing_of_a(
     from fieldapp.studies.models import StudyMember
 
     # A participant who agreed to photos too.
-    participant_resp = as_co_researcher.post(
-        f"/studies/{consent_study.id}/participants/new",
-        data={"language": "nl", "age_band": "25_44"},
-    )
-    pid = int(re.search(r"/participants/(\d+)/consent", participant_resp.headers["Location"])[1])
-    as_co_researcher.post(f"/participants/{pid}/consent", data=consent_post(item_photo="yes"))
+    pid = enrol(as_co_researcher, consent_study.id, item_photo="yes").id
 
     class P:
         id = pid
@@ -154,14 +148,8 @@ def test_co_researcher_b_sees_nothing_of_a(
 def test_withdrawal_erases_interviews_and_photos(
     app, client, as_co_researcher, questionnaire, consent_study, jpeg_with_secrets
 ):
-    response = as_co_researcher.post(
-        f"/studies/{consent_study.id}/participants/new",
-        data={"language": "nl", "age_band": "25_44"},
-    )
-    pid = int(re.search(r"/participants/(\d+)/consent", response.headers["Location"])[1])
-    as_co_researcher.post(f"/participants/{pid}/consent", data=consent_post(item_photo="yes"))
-    receipt = as_co_researcher.get(f"/participants/{pid}/receipt").get_data(as_text=True)
-    token = re.search(r"/p/([A-Za-z0-9_\-]{40,})", receipt).group(1)
+    enrolled = enrol(as_co_researcher, consent_study.id, item_photo="yes")
+    pid, token = enrolled.id, enrolled.token
 
     class P:
         id = pid
@@ -185,12 +173,7 @@ def test_withdrawal_erases_interviews_and_photos(
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
     # A copy of the interview that arrives later is refused: 410 Gone, also for another
     # participant the same co-researcher meets next.
-    response = as_co_researcher.post(
-        f"/studies/{consent_study.id}/participants/new",
-        data={"language": "nl", "age_band": "25_44"},
-    )
-    next_pid = int(re.search(r"/participants/(\d+)/consent", response.headers["Location"])[1])
-    as_co_researcher.post(f"/participants/{next_pid}/consent", data=consent_post())
+    next_pid = enrol(as_co_researcher, consent_study.id).id
     again = as_co_researcher.post(
         f"/participants/{next_pid}/interviews",
         data={"uuid": uid, "version_id": str(questionnaire.version_id)},
@@ -201,14 +184,8 @@ def test_withdrawal_erases_interviews_and_photos(
 def test_taking_back_the_photo_item_removes_photos(
     app, client, as_co_researcher, questionnaire, consent_study, jpeg_with_secrets
 ):
-    response = as_co_researcher.post(
-        f"/studies/{consent_study.id}/participants/new",
-        data={"language": "nl", "age_band": "25_44"},
-    )
-    pid = int(re.search(r"/participants/(\d+)/consent", response.headers["Location"])[1])
-    as_co_researcher.post(f"/participants/{pid}/consent", data=consent_post(item_photo="yes"))
-    receipt = as_co_researcher.get(f"/participants/{pid}/receipt").get_data(as_text=True)
-    token = re.search(r"/p/([A-Za-z0-9_\-]{40,})", receipt).group(1)
+    enrolled = enrol(as_co_researcher, consent_study.id, item_photo="yes")
+    pid, token = enrolled.id, enrolled.token
 
     class P:
         id = pid

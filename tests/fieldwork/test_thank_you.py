@@ -86,17 +86,12 @@ def test_thank_you_with_serial_takes_one_from_stock(
 def test_thank_you_stays_anonymous_after_withdrawal(
     app, client, as_co_researcher, questionnaire, consent_study, coordinator
 ):
-    import re
 
     kind_id = _voucher(app, consent_study.id, coordinator, stock=3, needs_serial=False)
-    response = as_co_researcher.post(
-        f"/studies/{consent_study.id}/participants/new",
-        data={"language": "nl", "age_band": "25_44"},
-    )
-    pid = int(re.search(r"/participants/(\d+)/consent", response.headers["Location"])[1])
-    as_co_researcher.post(f"/participants/{pid}/consent", data=consent_post())
-    receipt = as_co_researcher.get(f"/participants/{pid}/receipt").get_data(as_text=True)
-    token = re.search(r"/p/([A-Za-z0-9_\-]{40,})", receipt).group(1)
+    from tests.consent.fixtures import enrol
+
+    enrolled = enrol(as_co_researcher, consent_study.id)
+    pid, token = enrolled.id, enrolled.token
 
     class P:
         id = pid

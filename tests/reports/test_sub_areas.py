@@ -31,13 +31,11 @@ def _participant(app, study_id, sub_area, by):
     from fieldapp.participants import services
 
     with app.app_context():
-        participant = services.create_participant(
-            db.session.get(User, by.id),
-            db.session.get(Study, study_id),
-            language="nl",
-            age_band="25_44",
-            sub_area=sub_area,
+        actor, study = db.session.get(User, by.id), db.session.get(Study, study_id)
+        pending = services.check_new_participant(
+            actor, study, language="nl", age_band="25_44", sub_area=sub_area
         )
+        participant = services.add_participant(actor, study, pending)
         db.session.commit()
         return participant.id
 
@@ -51,12 +49,10 @@ def test_the_new_participant_form_offers_the_areas_neighbourhoods(
     assert "Heerlerheide-Centrum" in page
     assert "Passart" in page
     assert "BU09170500" in page  # no name given: the code
-    response = as_co_researcher.post(
-        url, data={"language": "nl", "age_band": "25_44", "sub_area": "BU09170301"}
-    )
-    assert response.status_code == 302
-    response = as_co_researcher.post(url, data={"language": "ar", "age_band": "18_24"})
-    assert response.status_code == 302  # not asked: allowed
+    from tests.consent.fixtures import enrol
+
+    enrol(as_co_researcher, consent_study.id, choices={"sub_area": "BU09170301"})
+    enrol(as_co_researcher, consent_study.id, choices={"language": "ar", "age_band": "18_24"})
     with app.app_context():
         found = db.session.scalars(select(Participant.sub_area).order_by(Participant.id)).all()
     assert found == ["BU09170301", None]
