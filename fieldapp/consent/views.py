@@ -42,6 +42,7 @@ from fieldapp.participants.forms import ActionForm, CoordinatorWithdrawForm
 from fieldapp.participants.services import (
     ParticipantError,
     PendingParticipant,
+    can_take_participants,
     enrolled_participant,
     open_pending,
     participant_for_token,
@@ -118,6 +119,8 @@ def take(participant_id: int):
 @study_view()
 def take_new(study):
     """Consent of a new participant: nothing about them is stored until it is saved."""
+    if not can_take_participants(current_user, study):
+        abort(403)
     if request.method == "GET":  # the choices travel in the form; there is nothing to show
         return redirect(url_for("participants.new", study_id=study.id))
     try:

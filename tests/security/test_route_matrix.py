@@ -133,13 +133,17 @@ EXPECTED: dict[str, dict[str, str]] = {
     "consent.new_version": {"POST": "404   404   403   404   404   ok    ok    404"},
     "consent.publish": {"POST": "404   404   403   404   404   ok    ok    404"},
     "consent.receipt": {"GET": "L     L     200   404   404   200   404   404"},
-    "consent.receipt_pdf": {"GET": "L     L     200   404   404   404   404   404"},
+    "consent.receipt_pdf": {"POST": "L     L     ok    404   404   404   404   404"},
     "consent.record_pdf": {"GET": "L     L     403   404   404   200   404   404"},
     "consent.register": {"GET": "404   404   403   404   404   200   200   404"},
     "consent.register_csv": {"GET": "404   404   403   404   404   200   200   404"},
     "consent.take": {
         "GET": "L     L     R     404   404   R     404   404",
         "POST": "L     L     ok    404   404   ok    404   404",
+    },
+    "consent.take_new": {
+        "GET": "L     L     R     404   404   R     403   404",
+        "POST": "L     L     ok    404   404   ok    403   404",
     },
     "consent.text": {
         "GET": "404   404   403   404   404   R     R     404",

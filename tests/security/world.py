@@ -85,16 +85,10 @@ def _fieldwork(app, worker, coordinator, study_id, version_id, story):
     """A participant with consent, a submitted interview and an observation with a photo,
     made on the co-researcher's phone; returns their ids and the participant's /p/ token."""
     from fieldapp.fieldwork.models import Answer, Interview, Observation
-    from tests.consent.fixtures import consent_post
+    from tests.consent.fixtures import enrol
 
-    response = worker.post(
-        f"/studies/{study_id}/participants/new", data={"language": "nl", "age_band": "25_44"}
-    )
-    pid = int(re.search(r"/participants/(\d+)/consent", response.headers["Location"])[1])
-    consented = worker.post(f"/participants/{pid}/consent", data=consent_post(item_quote="yes"))
-    assert consented.status_code == 302
-    receipt = worker.get(f"/participants/{pid}/receipt").get_data(as_text=True)
-    token = re.search(r"/p/([A-Za-z0-9_\-]{40,})", receipt).group(1)
+    enrolled = enrol(worker, study_id, item_quote="yes")
+    pid, token = enrolled.id, enrolled.token
     uid = str(uuid_module.uuid4())
     worker.post(
         f"/participants/{pid}/interviews", data={"uuid": uid, "version_id": str(version_id)}
