@@ -460,3 +460,27 @@ def test_area_page_lists_the_report_and_its_actions(new_page, live_server, demo,
     # The link leads to the report.
     card.locator(f"a[href^='{REPORT_URL}']").click()
     expect(page.locator("main h1")).to_have_text(t(app, lang, "What we learned together"))
+
+
+# ---------------------------------------------------------------- 7. large text on a phone
+
+
+TEXT_200_PERCENT = "document.documentElement.style.setProperty('font-size', '200%', 'important')"
+
+
+@pytest.mark.parametrize("lang", ["ar", "nl"])
+def test_public_report_at_200_percent_text_does_not_scroll_sideways(
+    new_page, live_server, demo, lang, screenshot
+):
+    """At 360 px with text at 200 %, long words (the e-mail address in the contact section)
+    wrap inside the page: the report itself never scrolls sideways, only a wide table's own
+    region may."""
+    page = new_page(locale=lang)
+    open_report(page, lang)
+    page.evaluate(TEXT_200_PERCENT)
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "32px"
+    expect(page.locator("main section[aria-labelledby='s-contact']")).to_contain_text(
+        "onderzoek@example.nl"
+    )
+    screenshot(page, f"report-{lang}-200-percent")
+    assert_no_sideways_scroll(page, 360)
