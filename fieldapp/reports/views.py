@@ -275,15 +275,23 @@ def _preview(study) -> services.ReportContent:
         abort(404)
 
 
-def _links(content: services.ReportContent, interface: str) -> dict[str, str]:
-    """The report's printable and downloadable forms, for the reader's language."""
+def _wanted_language(content: services.ReportContent) -> str:
+    """The language the reader asks the report in: the interface's (?lang=); in the draft
+    preview, ?in= asks for a language without changing the coordinator's interface."""
+    asked = request.args.get("in", "") if content.draft else ""
+    return asked if asked in content.study.languages else current_language().code
+
+
+def _links(content: services.ReportContent, language: str) -> dict[str, str]:
+    """The report's printable and downloadable forms: the public's keep the reader's
+    interface language, the preview's the language previewed."""
     if content.draft:
         study_id = content.study.id
         return {
-            kind: url_for(f"reports.preview_{kind}", study_id=study_id, lang=interface)
+            kind: url_for(f"reports.preview_{kind}", study_id=study_id, **{"in": language})
             for kind in ("report", "flyer", "poster", "figures")
         }
-    slug = content.report.slug
+    slug, interface = content.report.slug, current_language().code
     return {
         "report": url_for("reports.report_pdf", slug=slug, lang=interface),
         "flyer": url_for("reports.flyer_pdf", slug=slug, lang=interface),
@@ -292,21 +300,35 @@ def _links(content: services.ReportContent, interface: str) -> dict[str, str]:
     }
 
 
+def _read_in(content: services.ReportContent) -> dict[str, str]:
+    """Links to the report in each language it is written in."""
+    if content.draft:
+        return {
+            code: url_for("reports.preview", study_id=content.study.id, **{"in": code})
+            for code in content.languages()
+        }
+    return {
+        code: url_for("reports.public", slug=content.report.slug, lang=code)
+        for code in content.languages()
+    }
+
+
 def _report_page(content: services.ReportContent) -> str:
     """The report in the reader's interface language; its text in the language it is
-    written in (the reader's if it exists), marked with that language."""
-    interface = current_language().code
-    language = content.reading_language(interface)
+    written in (the one asked for if it exists), marked with that language."""
+    wanted = _wanted_language(content)
+    language = content.reading_language(wanted)
     return render_template(
         "reports/public.html",
         content=content,
         study=content.study,
+        wanted=wanted,
         language=language,
         figures=content.figures(),
         quotes=content.quotes(),
         actions=content.actions,
-        languages_available=content.languages(),
-        links=_links(content, interface),
+        read_in=_read_in(content),
+        links=_links(content, language),
     )
 
 
@@ -399,7 +421,7 @@ def _pdf(content: services.ReportContent, kind: str):
     written in for this reader, its headings included."""
     from fieldapp.reports import pdf
 
-    language = content.reading_language(current_language().code)
+    language = content.reading_language(_wanted_language(content))
     with force_locale(language):
         doc = _doc(content, language)
         render = {
@@ -419,7 +441,7 @@ def _pdf(content: services.ReportContent, kind: str):
 def _figures_csv(content: services.ReportContent):
     from fieldapp.fieldwork.exports import csv_chunks
 
-    language = content.reading_language(current_language().code)
+    language = content.reading_language(_wanted_language(content))
     with force_locale(language):
         hidden = _("fewer than 5")
         rows = list(services.publication_rows(content.figures(), language, hidden))

@@ -104,6 +104,9 @@ def test_saving_without_publishing_leaves_every_public_output_as_published(
         report = db.session.scalar(select(Report))
         assert report.section("nl", "heard") == "Nog niet af, niet publiceren"  # saved
     assert _outputs(client, slug, tmp_path) == (page, pdfs, rows)
+    area = client.get("/a/heerlen-noord").get_data(as_text=True)
+    assert "Een bankje bij de speeltuin" in area
+    assert "Een geheim plan" not in area
 
     # Publishing makes the draft public, everywhere.
     _publish(as_coordinator, consent_study.id)
@@ -115,6 +118,7 @@ def test_saving_without_publishing_leaves_every_public_output_as_published(
     assert "Een halve zin in wording" in pdfs["flyer"]
     assert "Een geheim plan" in pdfs["poster"]
     assert rows[1:] == []  # the figure was dropped
+    assert "Een geheim plan" in client.get("/a/heerlen-noord").get_data(as_text=True)
 
 
 def test_blanking_a_language_keeps_it_in_the_public_report(
@@ -163,6 +167,20 @@ def test_the_draft_preview_is_for_the_studys_coordinators_only(
         pdf = as_coordinator.get(f"{preview}/{kind}.pdf?lang=nl")
         assert pdf.status_code == 200
         assert pdf.data.startswith(b"%PDF")
+
+    # A language previewed with ?in= keeps the coordinator's interface language.
+    _write(as_coordinator, consent_study.id, language="ar", **ARABIC)
+    arabic = parse(as_coordinator.get(f"{preview}?in=ar").get_data(as_text=True))
+    assert arabic.find("html").attrs["lang"] == "nl"
+    assert arabic.find("div", class_="large-text", lang="ar") is not None
+    assert ARABIC["heard"] in arabic.squeezed()
+    assert not any("report-language-notice" in e.classes() for e in arabic.iter())
+    offered = arabic.find("nav", class_="lang-inline").find_all("a")
+    assert [a.attrs["href"] for a in offered] == [f"{preview}?in=nl", f"{preview}?in=ar"]
+    links = [a.attrs["href"] for a in arabic.find("ul", class_="link-list").find_all("a")]
+    assert f"{preview}/report.pdf?in=ar" in links
+    pdf = as_coordinator.get(f"{preview}/report.pdf?in=ar")
+    assert "-draft-report-ar.pdf" in pdf.headers["Content-Disposition"]
 
     # Published, then changed: the public keeps the published text, the preview the draft.
     _publish(as_coordinator, consent_study.id)
