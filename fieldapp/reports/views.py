@@ -351,8 +351,13 @@ def _doc(content: services.ReportContent, language: str):
     from fieldapp.reports.pdf import ActionItem, Figure, FigureRow, ReportDoc, Section
 
     figures = []
+    hidden_note = _("Fewer than 5 people: not shown.")
     for fig in content.figures():
-        if fig.kind != "choices":
+        title = fig.question.label(language, fig.definition.default_language)
+        if fig.all_hidden:  # one sentence, as on the web page
+            figures.append(Figure(title, (), hidden_note))
+            continue
+        if fig.kind != "choices":  # medians are shown on the web page only
             continue
         rows = tuple(
             FigureRow(
@@ -363,13 +368,7 @@ def _doc(content: services.ReportContent, language: str):
             for row in fig.rows
         )
         hidden = any(row.count is None for row in rows)
-        figures.append(
-            Figure(
-                fig.question.label(language, fig.definition.default_language),
-                rows,
-                _("Fewer than 5 people: not shown.") if hidden else "",
-            )
-        )
+        figures.append(Figure(title, rows, hidden_note if hidden else ""))
     actions = tuple(
         ActionItem(
             a.title(language),

@@ -166,15 +166,19 @@ def test_the_pdf_says_a_figure_with_every_number_hidden_in_one_sentence(
 ):
     pids = _participants(app, make_participant, consent_study, 3)
     _answers(app, consent_study.id, questionnaire.version_id, pids, ["rent", "own", "rent"])
-    _write(as_coordinator, consent_study.id, figures=["tenure"])
+    _write(as_coordinator, consent_study.id, figures=["tenure", "age"])
     _publish(as_coordinator, consent_study.id)
     slug = _slug(app)
     page = parse(client.get(f"/r/{slug}?lang=nl").get_data(as_text=True))
-    sentence = page.find("p", class_="figure-hidden").squeezed()
+    sentences = [p.squeezed() for p in page.find_all("p", class_="figure-hidden")]
     text = " ".join(_pdftotext(client.get(f"/r/{slug}/report.pdf?lang=nl").data, tmp_path).split())
-    assert sentence == "Huur of koop je?: Minder dan 5 mensen: niet getoond."
-    assert "Huur of koop je?" in text
-    assert text.count("Minder dan 5 mensen: niet getoond.") == 1
+    assert sentences == [
+        "Hoe oud ben je?: Minder dan 5 mensen: niet getoond.",  # a number: no median
+        "Huur of koop je?: Minder dan 5 mensen: niet getoond.",
+    ]
+    assert "Huur of koop je? Minder dan 5 mensen: niet getoond." in text
+    assert "Hoe oud ben je? Minder dan 5 mensen: niet getoond." in text
+    assert text.count("Minder dan 5 mensen: niet getoond.") == 2
     assert "minder dan 5" not in text  # no table of hidden rows
     assert "Ik huur" not in text
     assert "Antwoord" not in text  # no table header either
