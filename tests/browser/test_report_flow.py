@@ -501,3 +501,41 @@ def test_arabic_report_at_200_percent_text_does_not_scroll_sideways(
     assert address.evaluate("a => a.getClientRects().length") > 1, "the address did not wrap"
     screenshot(page, "report-ar-200-percent")
     assert_no_sideways_scroll(page, width)
+
+
+# ---------------------------------------------------------------- 8. a draft is not public
+
+
+def test_a_saved_draft_stays_out_of_the_public_report_until_published(
+    new_page, live_server, demo, screenshot
+):
+    """The coordinator changes "What we heard" in Arabic and presses Save: Arabic readers
+    still read the published text; the coordinator's preview shows the draft."""
+    app = live_server.app
+    coordinator = coordinator_page(new_page, app, demo)
+    study_id = demo_study_id(app)
+    coordinator.goto(f"/studies/{study_id}/report?in=ar")
+    shown = coordinator.locator("html").get_attribute("lang")
+    draft = "مسودة لم تنشر بعد."
+    coordinator.locator("textarea[name=section_heard]").fill(draft)
+    builder = coordinator.locator("form.stack").filter(has=coordinator.locator("textarea"))
+    builder.get_by_role("button", name=t(app, shown, "Save"), exact=True).click()
+    expect(coordinator.get_by_role("status")).to_contain_text(t(app, shown, "Saved."))
+    expect(coordinator.locator("main .warning-box")).to_have_text(
+        t(app, shown, "There are changes that are not published yet.")
+    )
+    assert_accessible(coordinator, "report-builder-ar", screenshot)
+
+    reader = new_page(locale="ar")
+    open_report(reader, "ar")
+    heard = reader.locator("main section[aria-labelledby='s-heard'] div.large-text")
+    expect(heard).to_contain_text(SECTIONS["ar"]["heard"].splitlines()[0])
+    expect(heard).not_to_contain_text(draft)
+
+    coordinator.get_by_role("link", name=t(app, shown, "Preview the draft")).click()
+    expect(coordinator.locator("main section[aria-labelledby='s-heard']")).to_contain_text(draft)
+    assert_accessible(coordinator, "report-preview-ar", screenshot)
+
+    press_publish_button(coordinator, app, "publish")
+    open_report(reader, "ar")
+    expect(heard).to_contain_text(draft)
