@@ -108,5 +108,5 @@ def seed_report(study, users) -> None:
             due_date=dt.date.today() + dt.timedelta(days=days),
         )
         for status, text in updates:
-            services.update_action(coordinator, action, status=status, text=text)
+            services.update_action(coordinator, action, status=status, text=text, language="nl")
     services.publish(coordinator, report)

@@ -23,6 +23,15 @@ SECTION_KINDS = ("asked", "whom", "heard", "next", "involved", "contact")
 ACTION_STATES = ("planned", "started", "done", "dropped")
 
 
+def title_language(titles: dict[str, str], language: str) -> str:
+    """The language an action's title is shown in: the reader's, else Dutch, else the first
+    one written. Pages mark a title in another language with its `lang`."""
+    for candidate in (language, "nl", *titles):
+        if titles.get(candidate):
+            return candidate
+    return language
+
+
 class Report(TimestampMixin, db.Model):
     __tablename__ = "reports"
     __table_args__ = (CheckConstraint("state IN ('draft', 'published')", name="state_known"),)
@@ -85,7 +94,14 @@ class ReportSection(db.Model):
 
 
 class ReportVersion(db.Model):
-    """What was published, kept each time the report is published."""
+    """What was published, kept each time the report is published. The newest version of a
+    published report is what every public output shows (page, PDFs, figures CSV, area page);
+    the report's own sections, figures and the live actions are the coordinator's draft.
+
+    It holds what the coordinator writes and chooses, never what participants said: quotes
+    by their id only, figures by their question only (counted from the data as it is when
+    shown), so that a withdrawal still removes a participant from every public output.
+    """
 
     __tablename__ = "report_versions"
     __table_args__ = (UniqueConstraint("report_id", "number"),)
@@ -96,7 +112,21 @@ class ReportVersion(db.Model):
     )
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    # {language: {section kind: text}}, for the languages complete at publication
     sections: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    # Question names whose figures are shown
+    figure_questions: Mapped[list[str]] = mapped_column(
+        JSON, nullable=False, default=list, server_default="[]"
+    )
+    # The uuids of the quotes that were in the report (their text stays with the quote)
+    quotes: Mapped[list[str]] = mapped_column(
+        JSON, nullable=False, default=list, server_default="[]"
+    )
+    # The actions as published: titles per language, owner, due date, status and dated
+    # updates (see services.action_snapshot)
+    actions: Mapped[list[dict]] = mapped_column(
+        JSON, nullable=False, default=list, server_default="[]"
+    )
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     report: Mapped[Report] = relationship(back_populates="versions")
@@ -131,12 +161,7 @@ class Action(TimestampMixin, db.Model):
         return self.titles.get(self.title_language(language), "")
 
     def title_language(self, language: str) -> str:
-        """The language the title is shown in: the reader's, else Dutch, else the first
-        one written. Pages mark a title in another language with its `lang`."""
-        for candidate in (language, "nl", *self.titles):
-            if self.titles.get(candidate):
-                return candidate
-        return language
+        return title_language(self.titles, language)
 
 
 class ActionUpdate(db.Model):
@@ -149,6 +174,9 @@ class ActionUpdate(db.Model):
     at: Mapped[dt.date] = mapped_column(Date, nullable=False)
     status: Mapped[str] = mapped_column(String(10), nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The language the update is written in (pages mark it with its `lang`); None for
+    # updates written before it was asked
+    language: Mapped[str | None] = mapped_column(String(8))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     action: Mapped[Action] = relationship(back_populates="updates")

@@ -62,6 +62,12 @@ class Figure:
     rows: tuple[FigureRow, ...]
     note: str = ""  # e.g. "Fewer than 5 people: not shown."
 
+    @property
+    def all_hidden(self) -> bool:
+        """Every number is suppressed: the report prints the title and the note, one
+        sentence as on the web page, instead of a table of suppressed rows."""
+        return all(row.count is None for row in self.rows)
+
 
 @dataclass(frozen=True)
 class ActionItem:
@@ -915,6 +921,10 @@ class _Report:
                 keep_with_next=True,
             )
         ]
+        if figure.all_hidden:
+            note = figure.note.strip() or self.texts["suppressed"]
+            blocks.append(self._text(note, REGULAR, R_BODY, space_before=8))
+            return blocks
         table = self._table(figure)
         table.space_before = 8
         blocks.append(table)

@@ -24,6 +24,7 @@ from fieldapp.reports.models import (
     Report,
     ReportSection,
     ReportVersion,
+    title_language,
 )
 from fieldapp.studies.models import MemberRole, Study
 
@@ -75,6 +76,23 @@ class Figure:
             return all(n["median"] is None for n in self.numbers.values())
         return all(cell.count is None for row in self.rows for cell in row.cells.values())
 
+    def caption(self, language: str, fallback: str | None = None) -> tuple[str, str]:
+        return question_caption(self.definition, self.question, language, fallback)
+
+    def row_caption(self, key: str, language: str, fallback: str | None = None) -> tuple[str, str]:
+        """An answer's words and the language they are in (as caption())."""
+        from fieldapp.i18n import current_language
+
+        for choice in self.definition.choices_for(self.question):
+            if choice.name == key and choice.labels and self.question.type != "yes_no":
+                text, code = _with_language(
+                    choice.labels, language, fallback, self.definition.default_language
+                )
+                if text:
+                    return text, code
+        # Yes/no and unlabelled scale points are the interface's own words.
+        return self.row_label(key, language), current_language().code
+
     def row_label(self, key: str, language: str) -> str:
         """The words of an answer, as the interview showed them."""
         if self.question.type == "yes_no":
@@ -92,6 +110,26 @@ class Figure:
                         index
                     ]
         return key
+
+
+def question_caption(
+    definition, question: Question, language: str, fallback: str | None = None
+) -> tuple[str, str]:
+    """A question's words and the language they are in: `language` if the questionnaire
+    has it, else `fallback`, else its own default language."""
+    text, code = _with_language(question.labels, language, fallback, definition.default_language)
+    return text or question.name, code
+
+
+def _with_language(texts: dict[str, str], *languages: str | None) -> tuple[str, str]:
+    """The first of `languages` that `texts` has, else any; with the language it is in."""
+    for code in languages:
+        if code and (texts.get(code) or "").strip():
+            return texts[code].strip(), code
+    for code, text in texts.items():
+        if (text or "").strip():
+            return text.strip(), code
+    return "", next((code for code in languages if code), "")
 
 
 def _answers_by_interview(study: Study, question_name: str):
@@ -174,8 +212,9 @@ def figure_questions(study: Study) -> list[tuple[object, Question]]:
     return found
 
 
-def report_figures(study: Study, report: Report, *, group_by=None, public=True) -> list[Figure]:
-    chosen = set(report.figure_questions)
+def figures_of(study: Study, names: list[str], *, group_by=None, public=True) -> list[Figure]:
+    """The figures of the named questions, counted from the data as it is now."""
+    chosen = set(names)
     return [
         figure(study, question, definition, group_by=group_by, public=public)
         for definition, question in figure_questions(study)
@@ -183,11 +222,16 @@ def report_figures(study: Study, report: Report, *, group_by=None, public=True) 
     ]
 
 
-def publication_rows(study: Study, report: Report, language: str, hidden: str):
-    """The published figures as rows for a CSV anyone may download: question, answer,
-    people, percent; a count of fewer than five people is `hidden`, never the number."""
+def report_figures(study: Study, report: Report, *, group_by=None, public=True) -> list[Figure]:
+    """The figures the draft chose (the builder's view)."""
+    return figures_of(study, report.figure_questions, group_by=group_by, public=public)
+
+
+def publication_rows(figures: list[Figure], language: str, hidden: str):
+    """Figures as rows for a CSV anyone may download: question, answer, people, percent; a
+    count of fewer than five people is `hidden`, never the number."""
     yield ["question", "answer", "people", "percent", "median", "lower_quartile", "upper_quartile"]
-    for fig in report_figures(study, report, public=True):
+    for fig in figures:
         label = fig.question.label(language, fig.definition.default_language)
         if fig.kind == "numbers":
             n = fig.numbers.get("", {})
@@ -251,25 +295,17 @@ def choose_figures(actor: User, report: Report, names: list[str]) -> None:
 
 
 def publish(actor: User, report: Report) -> None:
-    """Publish (again): a version is kept each time. Needs at least one complete language."""
+    """Publish (again): the draft as it is now becomes what every reader sees, and a version
+    is kept each time. Needs at least one complete language."""
     if not can_edit(actor, report.study):
         raise ReportError("not_allowed")
-    languages = report.complete_languages()
-    if not languages:
+    snapshot = draft_snapshot(report)
+    if not snapshot["sections"]:
         raise ReportError("empty")
     report.state = "published"
     report.published_at = utcnow()
     number = (report.versions[-1].number + 1) if report.versions else 1
-    report.versions.append(
-        ReportVersion(
-            number=number,
-            published_by_id=actor.id,
-            sections={
-                lang: {kind: report.section(lang, kind) for kind in SECTION_KINDS}
-                for lang in languages
-            },
-        )
-    )
+    report.versions.append(ReportVersion(number=number, published_by_id=actor.id, **snapshot))
     audit.record("report_published", report, actor=actor, study_id=report.study_id, version=number)
 
 
@@ -280,8 +316,201 @@ def unpublish(actor: User, report: Report) -> None:
     audit.record("report_unpublished", report, actor=actor, study_id=report.study_id)
 
 
-def published_report(slug: str) -> Report | None:
+def report_by_slug(slug: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.slug == slug))
+
+
+def existing_report(study: Study) -> Report | None:
+    return db.session.scalar(select(Report).where(Report.study_id == study.id))
+
+
+# ---------------------------------------------------------------- what readers see
+
+
+@dataclass(frozen=True)
+class PublishedUpdate:
+    at: dt.date
+    status: str
+    text: str
+    language: str | None
+
+
+@dataclass(frozen=True)
+class PublishedAction:
+    """An action as it was published; reads like an Action in the templates."""
+
+    id: int
+    titles: dict[str, str]
+    owner: str
+    due_date: dt.date | None
+    status: str
+    updates: tuple[PublishedUpdate, ...]
+
+    def title(self, language: str) -> str:
+        return self.titles.get(self.title_language(language), "")
+
+    def title_language(self, language: str) -> str:
+        return title_language(self.titles, language)
+
+
+def action_snapshot(action: Action) -> dict:
+    """An action and its updates as plain data, for a published version."""
+    return {
+        "id": action.id,
+        "titles": dict(action.titles),
+        "owner": action.owner,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "status": action.status,
+        "updates": [
+            {
+                "at": update.at.isoformat(),
+                "status": update.status,
+                "text": update.text,
+                "language": update.language,
+            }
+            for update in action.updates
+        ],
+    }
+
+
+def _published_action(data: dict) -> PublishedAction:
+    return PublishedAction(
+        id=data["id"],
+        titles=dict(data.get("titles") or {}),
+        owner=data.get("owner") or "",
+        due_date=dt.date.fromisoformat(data["due_date"]) if data.get("due_date") else None,
+        status=data.get("status") or "planned",
+        updates=tuple(
+            PublishedUpdate(
+                at=dt.date.fromisoformat(u["at"]),
+                status=u["status"],
+                text=u.get("text") or "",
+                language=u.get("language"),
+            )
+            for u in data.get("updates") or ()
+        ),
+    )
+
+
+def draft_snapshot(report: Report) -> dict:
+    """What publishing the draft now would make public: the sections of every complete
+    language, the chosen figures, the quotes in the report (by id: their words stay with the
+    quote, so a withdrawal removes them) and the actions with their updates."""
+    from fieldapp.analysis.services import quotes_of
+
+    return {
+        "sections": {
+            language: {kind: report.section(language, kind) for kind in SECTION_KINDS}
+            for language in report.complete_languages()
+        },
+        "figure_questions": list(report.figure_questions),
+        "quotes": [quote.uuid for quote in quotes_of(report.study, for_report=True)],
+        "actions": [action_snapshot(action) for action in actions_of(report.study)],
+    }
+
+
+def has_unpublished_changes(report: Report) -> bool:
+    """The draft differs from what readers see (always true for a report never published)."""
+    if not report.is_published or not report.versions:
+        return True
+    version = report.versions[-1]
+    published = {
+        "sections": version.sections,
+        "figure_questions": version.figure_questions,
+        "quotes": version.quotes,
+        "actions": version.actions,
+    }
+    return draft_snapshot(report) != published
+
+
+@dataclass
+class ReportContent:
+    """What a report shows its readers: its last published version, or (for the
+    coordinators' preview) the draft. Figures are counted and quotes read from the data as it
+    is now, so a withdrawn participant is in neither."""
+
+    report: Report
+    sections: dict[str, dict[str, str]]
+    figure_questions: list[str]
+    quote_ids: list[str] | None  # None: the draft, every quote marked for the report
+    actions: list
+    draft: bool
+
+    @property
+    def study(self) -> Study:
+        return self.report.study
+
+    def section(self, language: str, kind: str) -> str:
+        return (self.sections.get(language) or {}).get(kind, "")
+
+    def languages(self) -> list[str]:
+        """The languages the report can be read in, in the study's order."""
+        written = [code for code, texts in self.sections.items() if any(texts.values())]
+        order = {code: index for index, code in enumerate(self.study.languages)}
+        return sorted(written, key=lambda code: order.get(code, len(order)))
+
+    def reading_language(self, wanted: str) -> str:
+        """The reader's language if the report is written in it, else Dutch, else the first
+        it is written in. (A draft with no text yet: the study's first language.)"""
+        languages = self.languages()
+        if wanted in languages:
+            return wanted
+        if not languages:
+            return wanted if wanted in self.study.languages else self.study.languages[0]
+        return "nl" if "nl" in languages else languages[0]
+
+    def figures(self, *, group_by: str | None = None) -> list[Figure]:
+        """Public figures: small cells hidden, also in the draft preview."""
+        return figures_of(self.study, self.figure_questions, group_by=group_by, public=True)
+
+    def quotes(self) -> list:
+        """The quotes in the report that may still be shown: a quote taken out of the
+        report, or gone with a withdrawal, leaves at once; one added waits for publication."""
+        from fieldapp.analysis.services import quotes_of
+
+        live = quotes_of(self.study, for_report=True)
+        if self.quote_ids is None:
+            return live
+        published = set(self.quote_ids)
+        return [quote for quote in live if quote.uuid in published]
+
+
+def draft_content(report: Report) -> ReportContent:
+    """The draft as it would look once published (for the coordinators' preview)."""
+    return ReportContent(
+        report=report,
+        sections={
+            language: {kind: report.section(language, kind) for kind in SECTION_KINDS}
+            for language in report.study.languages
+        },
+        figure_questions=list(report.figure_questions),
+        quote_ids=None,
+        actions=actions_of(report.study),
+        draft=True,
+    )
+
+
+def published_content(report: Report | None) -> ReportContent | None:
+    """What the public sees of the report: its newest version, or None while unpublished."""
+    if report is None or not report.is_published or not report.versions:
+        return None
+    version = report.versions[-1]
+    return ReportContent(
+        report=report,
+        sections={code: dict(texts) for code, texts in (version.sections or {}).items()},
+        figure_questions=list(version.figure_questions or []),
+        quote_ids=list(version.quotes or []),
+        actions=[_published_action(data) for data in version.actions or []],
+        draft=False,
+    )
+
+
+def preview_content(actor: User, study: Study) -> ReportContent:
+    """The draft, for the study's coordinators only."""
+    report = existing_report(study)
+    if report is None or not can_edit(actor, study):
+        raise ReportError("not_allowed")
+    return draft_content(report)
 
 
 # ---------------------------------------------------------------- actions
@@ -334,13 +563,22 @@ def add_action(
 
 
 def update_action(
-    actor: User, action: Action, *, status: str, text: str, on: dt.date | None = None
+    actor: User,
+    action: Action,
+    *,
+    status: str,
+    text: str,
+    language: str,
+    on: dt.date | None = None,
 ) -> ActionUpdate:
-    """A dated update; 'dropped' needs a reason, and the history is kept."""
+    """A dated update in one of the study's languages; 'dropped' needs a reason, and the
+    history is kept."""
     if not can_edit(actor, action.study):
         raise ReportError("not_allowed")
     if status not in ACTION_STATES:
         raise ReportError("unknown_status")
+    if language not in action.study.languages:
+        raise ReportError("unknown_language")
     text = (text or "").strip()
     if len(text) > 2000:
         raise ReportError("too_long")
@@ -351,7 +589,9 @@ def update_action(
     action.status = status
     if status == "dropped":
         action.drop_reason = text[:500]
-    update = ActionUpdate(at=on or dt.date.today(), status=status, text=text, author_id=actor.id)
+    update = ActionUpdate(
+        at=on or dt.date.today(), status=status, text=text, language=language, author_id=actor.id
+    )
     action.updates.append(update)
     audit.record("action_updated", action, actor=actor, study_id=action.study_id, status=status)
     return update

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import (
     Blueprint,
@@ -18,6 +19,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from fieldapp.extensions import db
@@ -68,12 +70,39 @@ def _error(code: str) -> str:
     return str(ERRORS.get(code, ERRORS["not_allowed"]))
 
 
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def _breakable(text: str) -> Markup:
+    """`text` escaped, with a line-break opportunity after each @ and before each dot, so a
+    long address wraps on a narrow screen with large text instead of widening the page."""
+    parts = re.split(r"(?<=@)|(?=\.)", text)
+    return Markup("<wbr>").join(escape(part) for part in parts)
+
+
+@bp.app_template_filter("report_text")
+def report_text(body: str) -> Markup:
+    """A report's text for the page: escaped; e-mail addresses as links that can wrap."""
+    pieces: list[Markup] = []
+    last = 0
+    for match in EMAIL.finditer(body or ""):
+        pieces.append(escape(body[last : match.start()]))
+        address = match.group(0)
+        pieces.append(
+            Markup('<a href="mailto:{}" dir="ltr">{}</a>').format(address, _breakable(address))
+        )
+        last = match.end()
+    pieces.append(escape((body or "")[last:]))
+    return Markup("").join(pieces)
+
+
 @bp.app_context_processor
 def report_labels():
     return {
         "section_labels": SECTION_LABELS,
         "action_labels": ACTION_LABELS,
         "section_kinds": SECTION_KINDS,
+        "question_caption": services.question_caption,
     }
 
 
@@ -124,6 +153,7 @@ def builder(study):
         actions=services.actions_of(study),
         action_form=ActionForm(),
         action_states=ACTION_STATES,
+        unpublished_changes=services.has_unpublished_changes(report),
     )
 
 
@@ -199,6 +229,7 @@ def update_action(action_id: int):
             action,
             status=request.form.get("status", ""),
             text=request.form.get("text", ""),
+            language=request.form.get("language", ""),
         )
     except services.ReportError as error:
         db.session.rollback()
@@ -225,54 +256,108 @@ def action_titles(action_id: int):
 
 
 # ---------------------------------------------------------------- the public report
+#
+# Readers see only what was published: the report's newest version (services.ReportContent).
+# The study's coordinators preview the draft the same way, under /studies/<id>/report/preview.
 
 
-def _visible_report(slug: str):
-    report = services.published_report(slug[:80])
-    if report is None:
+def _published(slug: str) -> services.ReportContent:
+    content = services.published_content(services.report_by_slug(slug[:80]))
+    if content is None:
         abort(404)
-    if not report.is_published and not (
-        current_user.is_authenticated and services.can_edit(current_user, report.study)
-    ):
+    return content
+
+
+def _preview(study) -> services.ReportContent:
+    try:
+        return services.preview_content(current_user, study)
+    except services.ReportError:
         abort(404)
-    return report
 
 
-def _reading_language(report) -> str:
-    languages = report.complete_languages() or report.study.languages
-    wanted = request.args.get("lang") or current_language().code
-    return wanted if wanted in languages else languages[0]
+def _wanted_language(content: services.ReportContent) -> str:
+    """The language the reader asks the report in: the interface's (?lang=); in the draft
+    preview, ?in= asks for a language without changing the coordinator's interface."""
+    asked = request.args.get("in", "") if content.draft else ""
+    return asked if asked in content.study.languages else current_language().code
+
+
+def _links(content: services.ReportContent, language: str) -> dict[str, str]:
+    """The report's printable and downloadable forms: the public's keep the reader's
+    interface language, the preview's the language previewed."""
+    if content.draft:
+        study_id = content.study.id
+        return {
+            kind: url_for(f"reports.preview_{kind}", study_id=study_id, **{"in": language})
+            for kind in ("report", "flyer", "poster", "figures")
+        }
+    slug, interface = content.report.slug, current_language().code
+    return {
+        "report": url_for("reports.report_pdf", slug=slug, lang=interface),
+        "flyer": url_for("reports.flyer_pdf", slug=slug, lang=interface),
+        "poster": url_for("reports.poster_pdf", slug=slug, lang=interface),
+        "figures": url_for("reports.figures_csv", slug=slug, lang=interface),
+    }
+
+
+def _read_in(content: services.ReportContent) -> dict[str, str]:
+    """Links to the report in each language it is written in."""
+    if content.draft:
+        return {
+            code: url_for("reports.preview", study_id=content.study.id, **{"in": code})
+            for code in content.languages()
+        }
+    return {
+        code: url_for("reports.public", slug=content.report.slug, lang=code)
+        for code in content.languages()
+    }
+
+
+def _report_page(content: services.ReportContent) -> str:
+    """The report in the reader's interface language; its text in the language it is
+    written in (the one asked for if it exists), marked with that language."""
+    wanted = _wanted_language(content)
+    language = content.reading_language(wanted)
+    return render_template(
+        "reports/public.html",
+        content=content,
+        study=content.study,
+        wanted=wanted,
+        language=language,
+        figures=content.figures(),
+        quotes=content.quotes(),
+        actions=content.actions,
+        read_in=_read_in(content),
+        links=_links(content, language),
+    )
 
 
 @bp.get("/r/<slug>")
 def public(slug: str):
-    """The report as an accessible web page, in the reader's language."""
-    report = _visible_report(slug)
-    language = _reading_language(report)
-    from fieldapp.analysis.services import quotes_of
-
-    with force_locale(language):
-        response = render_template(
-            "reports/public.html",
-            report=report,
-            study=report.study,
-            language=language,
-            figures=services.report_figures(report.study, report),
-            quotes=[q for q in quotes_of(report.study, for_report=True)],
-            actions=services.actions_of(report.study),
-            languages_available=report.complete_languages(),
-        )
-    return response
+    """The published report as an accessible web page, in the reader's language."""
+    return _report_page(_published(slug))
 
 
-def _doc(report, language: str):
-    from fieldapp.analysis.services import quotes_of
+@bp.get("/studies/<int:study_id>/report/preview")
+@study_view(manage=True)
+def preview(study):
+    """The draft as readers would see it once published; for the study's coordinators."""
+    return _report_page(_preview(study))
+
+
+def _doc(content: services.ReportContent, language: str):
+    """The report as the PDF module's plain data, in `language` (under force_locale)."""
     from fieldapp.pdf.text import isolate
     from fieldapp.reports.pdf import ActionItem, Figure, FigureRow, ReportDoc, Section
 
     figures = []
-    for fig in services.report_figures(report.study, report):
-        if fig.kind != "choices":
+    hidden_note = _("Fewer than 5 people: not shown.")
+    for fig in content.figures():
+        title = fig.question.label(language, fig.definition.default_language)
+        if fig.all_hidden:  # one sentence, as on the web page
+            figures.append(Figure(title, (), hidden_note))
+            continue
+        if fig.kind != "choices":  # medians are shown on the web page only
             continue
         rows = tuple(
             FigureRow(
@@ -282,9 +367,8 @@ def _doc(report, language: str):
             )
             for row in fig.rows
         )
-        figures.append(
-            Figure(fig.question.label(language), rows, _("Fewer than 5 people: not shown."))
-        )
+        hidden = any(row.count is None for row in rows)
+        figures.append(Figure(title, rows, hidden_note if hidden else ""))
     actions = tuple(
         ActionItem(
             a.title(language),
@@ -293,8 +377,9 @@ def _doc(report, language: str):
             str(ACTION_LABELS[a.status]),
             tuple(f"{format_date(u.at, 'short')}: {isolate(u.text)}" for u in a.updates if u.text),
         )
-        for a in services.actions_of(report.study)
+        for a in content.actions
     )
+    report = content.report
     return ReportDoc(
         title=_("What we learned together"),
         study=report.study.title,
@@ -302,13 +387,13 @@ def _doc(report, language: str):
         language=language,
         url=url_for("reports.public", slug=report.slug, lang=language, _external=True),
         sections=tuple(
-            Section(str(SECTION_LABELS[kind]), report.section(language, kind))
+            Section(str(SECTION_LABELS[kind]), content.section(language, kind))
             for kind in SECTION_KINDS
-            if report.section(language, kind).strip()
+            if content.section(language, kind).strip()
         ),
         figures=tuple(figures),
         # Quotes and updates keep their own writing direction inside another language.
-        quotes=tuple(isolate(q.text) for q in quotes_of(report.study, for_report=True)),
+        quotes=tuple(isolate(q.text) for q in content.quotes()),
         actions=actions,
         labels={
             "figures": _("Figures"),
@@ -330,62 +415,94 @@ def _doc(report, language: str):
     )
 
 
-def _pdf(slug: str, kind: str):
+def _pdf(content: services.ReportContent, kind: str):
+    """A PDF of the report. A printed document is in one language: the one the report is
+    written in for this reader, its headings included."""
     from fieldapp.reports import pdf
 
-    report = _visible_report(slug)
-    language = _reading_language(report)
+    language = content.reading_language(_wanted_language(content))
     with force_locale(language):
-        doc = _doc(report, language)
+        doc = _doc(content, language)
         render = {
             "report": pdf.render_report,
             "flyer": pdf.render_flyer,
             "poster": pdf.render_poster,
         }[kind]
         data = render(doc)
+    name = content.report.slug + ("-draft" if content.draft else "")
     return Response(
         data,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{report.slug}-{kind}-{language}.pdf"'},
+        headers={"Content-Disposition": f'inline; filename="{name}-{kind}-{language}.pdf"'},
+    )
+
+
+def _figures_csv(content: services.ReportContent):
+    from fieldapp.fieldwork.exports import csv_chunks
+
+    language = content.reading_language(_wanted_language(content))
+    with force_locale(language):
+        hidden = _("fewer than 5")
+        rows = list(services.publication_rows(content.figures(), language, hidden))
+    name = content.report.slug + ("-draft" if content.draft else "")
+    return Response(
+        "\ufeff" + "".join(csv_chunks(rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}-figures-{language}.csv"'},
     )
 
 
 @bp.get("/r/<slug>/report.pdf")
 def report_pdf(slug: str):
     """The full report to print."""
-    return _pdf(slug, "report")
+    return _pdf(_published(slug), "report")
 
 
 @bp.get("/r/<slug>/flyer.pdf")
 def flyer_pdf(slug: str):
     """A one-page A4 flyer."""
-    return _pdf(slug, "flyer")
+    return _pdf(_published(slug), "flyer")
+
+
+@bp.get("/r/<slug>/poster.pdf")
+def poster_pdf(slug: str):
+    """An A3 poster for a community centre window."""
+    return _pdf(_published(slug), "poster")
 
 
 @bp.get("/r/<slug>/figures.csv")
 def figures_csv(slug: str):
     """The report's figures as a table for anyone to reuse: small cells hidden, as on the
     page."""
-    from fieldapp.fieldwork.exports import csv_chunks
-
-    report = _visible_report(slug)
-    language = _reading_language(report)
-    with force_locale(language):
-        hidden = _("fewer than 5")
-    rows = list(services.publication_rows(report.study, report, language, hidden))
-    return Response(
-        "\ufeff" + "".join(csv_chunks(rows)),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{report.slug}-figures-{language}.csv"'
-        },
-    )
+    return _figures_csv(_published(slug))
 
 
-@bp.get("/r/<slug>/poster.pdf")
-def poster_pdf(slug: str):
-    """An A3 poster for a community centre window."""
-    return _pdf(slug, "poster")
+@bp.get("/studies/<int:study_id>/report/preview/report.pdf")
+@study_view(manage=True)
+def preview_report(study):
+    """The draft's full report, to check before publishing."""
+    return _pdf(_preview(study), "report")
+
+
+@bp.get("/studies/<int:study_id>/report/preview/flyer.pdf")
+@study_view(manage=True)
+def preview_flyer(study):
+    """The draft's flyer, to check before publishing."""
+    return _pdf(_preview(study), "flyer")
+
+
+@bp.get("/studies/<int:study_id>/report/preview/poster.pdf")
+@study_view(manage=True)
+def preview_poster(study):
+    """The draft's poster, to check before publishing."""
+    return _pdf(_preview(study), "poster")
+
+
+@bp.get("/studies/<int:study_id>/report/preview/figures.csv")
+@study_view(manage=True)
+def preview_figures(study):
+    """The draft's figures as a table, to check before publishing."""
+    return _figures_csv(_preview(study))
 
 
 # ---------------------------------------------------------------- the area page
@@ -400,15 +517,16 @@ def area(slug: str):
     found = db.session.scalar(select(Area).where(Area.slug == slug[:80]))
     if found is None:
         abort(404)
-    reports = [
-        r
+    published = [
+        services.published_content(r)
         for r in db.session.scalars(select(Report).where(Report.state == "published"))
         if r.study.area_id == found.id
     ]
+    published = [content for content in published if content is not None]
     return render_template(
         "reports/area.html",
         area=found,
-        reports=reports,
-        actions={r.id: services.actions_of(r.study) for r in reports},
+        reports=[content.report for content in published],
+        actions={content.report.id: content.actions for content in published},
         languages_codes=LANGUAGE_CODES,
     )

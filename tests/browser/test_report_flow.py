@@ -329,11 +329,24 @@ def test_public_report_in_ukrainian_after_the_coordinator_adds_it(
 ):
     app = live_server.app
 
-    # Not written in Ukrainian yet: a Ukrainian reader gets Dutch, and Ukrainian is not offered.
+    # Not written in Ukrainian yet: a Ukrainian reader keeps a Ukrainian interface, reads
+    # the Dutch text (marked as Dutch), is told so, and Ukrainian is not offered.
     reader = new_page(locale="uk-UA")
     open_report(reader, "uk")
-    assert_language(reader, "nl", "ltr")
+    assert_language(reader, "uk", "ltr")
+    expect(reader.locator("main h1")).to_have_text(t(app, "uk", "What we learned together"))
+    notice = reader.locator("main .report-language-notice")
+    expect(notice).to_have_count(1)
+    expect(notice.locator("bdi[lang=nl]")).to_have_text("Nederlands")
+    expect(
+        reader.locator("main section[aria-labelledby='s-heard'] div.large-text[lang=nl]")
+    ).to_contain_text(SECTIONS["nl"]["heard"].splitlines()[0])
     expect(reader.locator("main nav.lang-inline a[lang=uk]")).to_have_count(0)
+    expect(reader.locator("main nav.lang-inline a[lang=nl]")).to_have_attribute(
+        "aria-current", "true"
+    )
+    assert_no_sideways_scroll(reader, 360)
+    assert_accessible(reader, "report-uk-shown-in-nl", screenshot)
 
     # The coordinator writes the six sections in Ukrainian, saves, and publishes again.
     coordinator = coordinator_page(new_page, app, demo)
@@ -421,10 +434,13 @@ def test_report_taken_offline_is_gone_for_the_public(new_page, live_server, demo
         t(app, "nl", "No results are published here yet.")
     )
 
-    # The coordinator still sees it, marked as not published.
+    # The coordinator still previews it, marked as not published; at the public address it
+    # is gone for them too.
     response = coordinator.goto(f"{REPORT_URL}?lang=nl")
+    assert response.status == 404, response.status
+    response = coordinator.goto(f"/studies/{demo_study_id(app)}/report/preview?lang=nl")
     assert response.status == 200, response.status
-    expect(coordinator.locator("main .warning-box")).to_have_text(
+    expect(coordinator.locator("main .warning-box")).to_contain_text(
         t(app, "nl", "Not published: only the coordinators see this.")
     )
     expect(coordinator.locator("main h1")).to_have_text(t(app, "nl", "What we learned together"))
@@ -460,3 +476,66 @@ def test_area_page_lists_the_report_and_its_actions(new_page, live_server, demo,
     # The link leads to the report.
     card.locator(f"a[href^='{REPORT_URL}']").click()
     expect(page.locator("main h1")).to_have_text(t(app, lang, "What we learned together"))
+
+
+# ---------------------------------------------------------------- 7. large text on a phone
+
+
+TEXT_200_PERCENT = "document.documentElement.style.setProperty('font-size', '200%', 'important')"
+
+
+def test_arabic_report_at_200_percent_text_does_not_scroll_sideways(
+    new_page, live_server, demo, screenshot
+):
+    """On a 360 px phone with text at 200 %, the e-mail address in the contact section wraps
+    (after the @ and before a dot) instead of widening the page: the Arabic report never
+    scrolls sideways. (Long words in general are the site-wide stylesheet's work.)"""
+    width = 360
+    page = new_page(locale="ar", width=width)
+    open_report(page, "ar")
+    page.evaluate(TEXT_200_PERCENT)
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "32px"
+    contact = page.locator("main section[aria-labelledby='s-contact']")
+    address = contact.locator("a[href='mailto:onderzoek@example.nl']")
+    expect(address).to_have_text("onderzoek@example.nl")
+    assert address.evaluate("a => a.getClientRects().length") > 1, "the address did not wrap"
+    screenshot(page, "report-ar-200-percent")
+    assert_no_sideways_scroll(page, width)
+
+
+# ---------------------------------------------------------------- 8. a draft is not public
+
+
+def test_a_saved_draft_stays_out_of_the_public_report_until_published(
+    new_page, live_server, demo, screenshot
+):
+    """The coordinator changes "What we heard" in Arabic and presses Save: Arabic readers
+    still read the published text; the coordinator's preview shows the draft."""
+    app = live_server.app
+    coordinator = coordinator_page(new_page, app, demo)
+    study_id = demo_study_id(app)
+    coordinator.goto(f"/studies/{study_id}/report?in=ar")
+    shown = coordinator.locator("html").get_attribute("lang")
+    draft = "مسودة لم تنشر بعد."
+    coordinator.locator("textarea[name=section_heard]").fill(draft)
+    builder = coordinator.locator("form.stack").filter(has=coordinator.locator("textarea"))
+    builder.get_by_role("button", name=t(app, shown, "Save"), exact=True).click()
+    expect(coordinator.get_by_role("status")).to_contain_text(t(app, shown, "Saved."))
+    expect(coordinator.locator("main .warning-box")).to_have_text(
+        t(app, shown, "There are changes that are not published yet.")
+    )
+    assert_accessible(coordinator, "report-builder-ar", screenshot)
+
+    reader = new_page(locale="ar")
+    open_report(reader, "ar")
+    heard = reader.locator("main section[aria-labelledby='s-heard'] div.large-text")
+    expect(heard).to_contain_text(SECTIONS["ar"]["heard"].splitlines()[0])
+    expect(heard).not_to_contain_text(draft)
+
+    coordinator.get_by_role("link", name=t(app, shown, "Preview the draft")).click()
+    expect(coordinator.locator("main section[aria-labelledby='s-heard']")).to_contain_text(draft)
+    assert_accessible(coordinator, "report-preview-ar", screenshot)
+
+    press_publish_button(coordinator, app, "publish")
+    open_report(reader, "ar")
+    expect(heard).to_contain_text(draft)

@@ -1116,3 +1116,31 @@ def test_a_quote_keeps_its_own_direction(tmp_path: Path) -> None:
     quote_lines = [line for line in lines if all(w in said.split() for w in line.split())]
     assert len(quote_lines) >= 2  # it wraps
     assert " ".join(quote_lines) == said
+
+
+@pytest.mark.usefixtures("need_poppler")
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_a_figure_with_every_number_hidden_is_one_sentence(tmp_path: Path, language: str) -> None:
+    """As on the web page: the question and the note, no table of suppressed rows."""
+    texts = TEXTS[language]
+    title, labels = texts["figures"][0]
+    hidden = Figure(title, tuple(FigureRow(label, None, None) for label in labels), texts["note"])
+    assert hidden.all_hidden
+    pdf = tmp_path / "report.pdf"
+    # Nothing else in the report, so every word found comes from the figure.
+    doc = _doc(language, figures=(hidden,), sections=(), quotes=(), actions=())
+    pdf.write_bytes(render_report(doc))
+    text = poppler.text(pdf)
+
+    def count(phrase: str) -> int:
+        if language == "ar":
+            return re.sub(r"\s", "", text).count(re.sub(r"\s", "", reshape(phrase)))
+        return text.count(phrase)
+
+    note, suppressed = texts["note"], texts["labels"]["suppressed"]
+    assert count(title) == 1
+    assert count(note) == 1
+    # "fewer than 5" only where the note itself says it: no rows of it
+    assert count(suppressed) == (1 if _logical(suppressed, "nl") in note else 0)
+    assert count(texts["labels"]["table_count"]) == 0
+    assert [label for label in labels if count(label)] == []

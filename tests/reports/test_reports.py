@@ -64,12 +64,12 @@ def test_small_cells_are_hidden_in_public_but_not_for_the_coordinator(
         slug = db.session.scalar(select(Report.slug))
     page = client.get(f"/r/{slug}?lang=en").get_data(as_text=True)
     assert "5 (56%)" in page  # five renters: shown
-    assert "minder dan 5" in page  # four owners: hidden (the report is in Dutch)
+    assert "fewer than 5" in page  # four owners: hidden (said in the reader's language)
     assert "4 (44%)" not in page
     own = as_coordinator.get(f"/studies/{consent_study.id}/report?lang=en").get_data(as_text=True)
     assert "4 (44%)" in own  # the coordinator's own screen shows every number
     # The figures table for reuse hides the same cell
-    assert f"/r/{slug}/figures.csv?lang=nl" in page
+    assert f"/r/{slug}/figures.csv?lang=en" in page
     download = client.get(f"/r/{slug}/figures.csv?lang=nl")
     assert download.status_code == 200
     assert download.mimetype == "text/csv"
@@ -93,7 +93,9 @@ def test_publishing_needs_text_and_versions_are_kept(app, client, as_coordinator
         assert report.state == "draft"
         slug = report.slug
     assert client.get(f"/r/{slug}").status_code == 404  # unpublished: not for the public
-    assert as_coordinator.get(f"/r/{slug}").status_code == 200  # but coordinators see it
+    assert as_coordinator.get(f"/r/{slug}").status_code == 404  # nor at its public address
+    preview = as_coordinator.get(f"/studies/{consent_study.id}/report/preview")
+    assert preview.status_code == 200  # coordinators preview the draft
     _write(as_coordinator, consent_study.id)
     as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
     as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
@@ -122,13 +124,19 @@ def test_actions_you_said_we_did(app, client, as_coordinator, as_co_researcher, 
     )
     with app.app_context():
         action_id = db.session.scalar(select(Action.id))
-    as_coordinator.post(f"/actions/{action_id}/update", data={"status": "dropped", "text": ""})
+    as_coordinator.post(
+        f"/actions/{action_id}/update", data={"status": "dropped", "text": "", "language": "nl"}
+    )
     with app.app_context():
         assert db.session.get(Action, action_id).status == "planned"
     as_coordinator.post(
-        f"/actions/{action_id}/update", data={"status": "started", "text": "Besteld"}
+        f"/actions/{action_id}/update",
+        data={"status": "started", "text": "Besteld", "language": "nl"},
     )
-    as_coordinator.post(f"/actions/{action_id}/update", data={"status": "done", "text": "Staat er"})
+    as_coordinator.post(
+        f"/actions/{action_id}/update",
+        data={"status": "done", "text": "Staat er", "language": "nl"},
+    )
     _write(as_coordinator, consent_study.id)
     as_coordinator.post(f"/studies/{consent_study.id}/report/publish")
     with app.app_context():
