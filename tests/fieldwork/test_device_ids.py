@@ -19,7 +19,7 @@ from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer, Interview, Observation, ObservationPhoto
 from fieldapp.media.models import MediaFile
 from fieldapp.participants.models import Participant
-from tests.consent.fixtures import consent_post
+from tests.consent.fixtures import enrol
 
 
 def new_id() -> str:
@@ -266,15 +266,7 @@ def test_correcting_an_erased_observation_is_410(app, as_co_researcher, consent_
 
 
 def participant_with_photo_consent(app, client, study_id) -> tuple[int, str]:
-    import re
-
-    response = client.post(
-        f"/studies/{study_id}/participants/new", data={"language": "nl", "age_band": "25_44"}
-    )
-    pid = int(re.search(r"/participants/(\d+)/consent", response.headers["Location"])[1])
-    assert client.post(
-        f"/participants/{pid}/consent", data=consent_post(item_photo="yes")
-    ).status_code == (302)
+    pid = enrol(client, study_id, item_photo="yes").id
     with app.app_context():
         return pid, db.session.get(Participant, pid).uuid
 
@@ -306,6 +298,8 @@ def test_the_start_forms_carry_the_participant(app, as_co_researcher, questionna
     pid, participant_uuid = participant_with_photo_consent(app, as_co_researcher, consent_study.id)
     import re
 
+    # The card is shown once; a new card shows it again, with its start button.
+    assert as_co_researcher.post(f"/participants/{pid}/new-card").status_code == 302
     for page in (f"/participants/{pid}/receipt", f"/participants/{pid}/interviews"):
         html = as_co_researcher.get(page).get_data(as_text=True)
         fields = re.findall(r"<input [^>]*name=\"participant\"[^>]*>", html)
