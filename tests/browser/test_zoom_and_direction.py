@@ -19,12 +19,13 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from axe_playwright_python.sync_playwright import Axe
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from fieldapp.extensions import db
 from tests.browser.conftest import DEMO_PASSWORDS, PHONE
-from tests.browser.test_phone_flows import OVERFLOW_JS
+from tests.browser.test_phone_flows import OVERFLOW_JS, WCAG_21_AA, _describe
 
 # Pages photographed in Arabic (test-artifacts/browser/zoom200-ar-*.png), to look at.
 SCREENSHOTS = {
@@ -226,6 +227,17 @@ def _participant_token(app) -> str:
     return token
 
 
+def _an_interview_uuid(app) -> str:
+    from sqlalchemy import select
+
+    from fieldapp.fieldwork.models import Interview
+
+    with app.app_context():
+        uuid = db.session.scalar(select(Interview.uuid).order_by(Interview.id).limit(1))
+        db.session.remove()
+    return uuid
+
+
 def _choose_first_of_each_group(form) -> None:
     """Tick the first option of every radio group that has nothing ticked yet."""
     names = form.locator("input[type=radio]").evaluate_all(
@@ -385,3 +397,54 @@ def test_every_page_fits_a_phone_at_200_percent_text(
         "pages of the URL map that no role reached (link them, reach them by a form here, "
         f"or name them in NOT_CRAWLED with the reason): {missed}"
     )
+
+
+# ---------------------------------------------------------------- axe on a sample
+
+
+def _axe(page, name: str, screenshot) -> list[str]:
+    """axe's WCAG 2.1 A/AA rules on the page as it is (zoomed); one line per violation."""
+    screenshot(page, name)
+    results = Axe().run(page, options=WCAG_21_AA)
+    return [f"{name} ({page.url}):\n{_describe(v)}" for v in results.response["violations"]]
+
+
+def test_sample_of_zoomed_pages_passes_axe(new_page, live_server, demo, screenshot):
+    """The widest pages of before, the interview review page and the participant's and
+    public pages, in Arabic at 200 % text: no WCAG 2.1 A/AA violation (a table that scrolls
+    must be focusable: axe's scrollable-region-focusable)."""
+    page = new_page(locale="ar")
+    problems: list[str] = []
+
+    def check(url: str, name: str) -> None:
+        response = page.goto(url)
+        assert response is not None, url
+        assert response.status == 200, (url, response.status)
+        page.evaluate(ZOOM_JS)
+        problems.extend(_axe(page, f"axe-zoom200-ar-{name}", screenshot))
+
+    log_in(page, "coordinator", "ar")
+    page.goto("/studies?lang=ar")
+    study = page.locator("main a[href^='/studies/']:not([href$='/new'])").first.get_attribute(
+        "href"
+    )
+    interview = f"/interviews/{_an_interview_uuid(live_server.app)}"
+    for url, name in (
+        (f"{study}/consent/register", "consent-register"),
+        (f"{study}/codes", "codebook"),
+        (f"{study}/money", "study-money"),
+        (interview, "interview-review"),
+    ):
+        check(url, name)
+
+    page.context.clear_cookies()
+    log_in(page, "admin", "ar")
+    check("/admin/limits", "admin-limits")
+    check("/admin/accounts", "admin-accounts")
+
+    page.context.clear_cookies()
+    token = _participant_token(live_server.app)
+    check(f"/p/{token}?lang=ar", "participant-page")
+    check("/r/samen-in-de-buurt?lang=ar", "public-report")
+
+    assert not problems, "\n".join(problems)
