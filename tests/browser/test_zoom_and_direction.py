@@ -448,3 +448,51 @@ def test_sample_of_zoomed_pages_passes_axe(new_page, live_server, demo, screensh
     check("/r/samen-in-de-buurt?lang=ar", "public-report")
 
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- the review page in Arabic
+
+ALIGNMENT_JS = """
+() => [...document.querySelectorAll('dl.answers dd')].map(dd => {
+  const range = document.createRange();
+  range.selectNodeContents(dd);
+  const text = range.getBoundingClientRect();
+  const box = dd.getBoundingClientRect();
+  return {
+    text: dd.textContent.trim(),
+    direction: getComputedStyle(dd).direction,
+    gapAtRight: Math.round(box.right - text.right),
+    gapAtLeft: Math.round(text.left - box.left),
+  };
+})
+"""
+
+
+def test_arabic_review_page_lines_answers_up_at_the_right(new_page, live_server, demo, screenshot):
+    """In Arabic a number or a choice stands at the right, where the page's lines start; a
+    Dutch free-text answer reads left to right."""
+    page = new_page(locale="ar")
+    log_in(page, "coordinator", "ar")
+    app = live_server.app
+    with app.app_context():
+        from sqlalchemy import select
+
+        from fieldapp.fieldwork.models import Interview
+
+        uuids = dict(db.session.execute(select(Interview.language, Interview.uuid)).all())
+        db.session.remove()
+    rows = []
+    for language in ("ar", "nl"):
+        page.goto(f"/interviews/{uuids[language]}?lang=ar")
+        screenshot(page, f"review-ar-interview-in-{language}")
+        rows += page.evaluate(ALIGNMENT_JS)
+    by_text = {row["text"]: row for row in rows}
+
+    for number in ("12", "3"):
+        assert by_text[number]["direction"] == "rtl"
+        assert by_text[number]["gapAtRight"] <= 1, by_text[number]
+        assert by_text[number]["gapAtLeft"] > 100, by_text[number]
+    places = next(row for row in rows if "السوق" in row["text"])
+    assert places["gapAtRight"] <= 1, places
+    dutch = by_text["Ik ken de taal nog niet goed en het buurthuis is vaak dicht."]
+    assert dutch["direction"] == "ltr"
