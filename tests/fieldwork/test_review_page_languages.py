@@ -149,3 +149,29 @@ def test_participant_code_in_the_heading_is_isolated(demo_interviews, as_demo_co
     page = review_page(as_demo_coordinator, demo_interviews["ar"])
     heading = page.find_all("h1")[0]
     assert len(heading.find_all("bdi")) == 1
+
+
+def _bdi_texts(page: Node) -> list[str]:
+    return [" ".join(b.text().split()) for b in page.find_all("bdi")]
+
+
+def test_names_and_codes_are_isolated_in_arabic_pages(app, demo_interviews, as_demo_coordinator):
+    """Latin names and codes inside Arabic sentences and lists sit in <bdi>, so they keep
+    their own direction (the footer, the study's member list, the review list)."""
+    from fieldapp.studies.models import Study
+
+    with app.app_context():
+        study_id = db.session.scalar(select(Study.id).where(Study.slug == "samen-in-de-buurt"))
+        db.session.remove()
+    client = as_demo_coordinator
+
+    study = parse(client.get(f"/studies/{study_id}?lang=ar").get_data(as_text=True))
+    names = _bdi_texts(study)
+    assert "Chris Coördinator" in names  # the footer's "Logged in as ..." and the members
+    assert {"Samira El Idrissi", "Piotr Nowak"} <= set(names)
+
+    response = client.get(f"/studies/{study_id}/review?state=submitted&lang=ar")
+    assert response.status_code == 200
+    review = _bdi_texts(parse(response.get_data(as_text=True)))
+    assert "Samira El Idrissi" in review
+    assert any(text.count("-") == 1 and text.isupper() for text in review), review
