@@ -174,7 +174,8 @@ class Crawler:
             )
         )
         self.first_url.setdefault(endpoint, url)
-        if self.lang == "ar" and endpoint in SCREENSHOTS and endpoint not in self.photographed:
+        wanted = self.lang == "ar" and endpoint in SCREENSHOTS and status < 400
+        if wanted and endpoint not in self.photographed:
             self.photographed.add(endpoint)
             self.screenshot(self.page, f"zoom200-ar-{endpoint.replace('.', '-')}")
         return status
