@@ -70,6 +70,8 @@ NOT_CRAWLED = {
     "studies.invite": "redirects to the invitations page",
     "fieldwork.edit_observation": "only for an observation a coordinator sent back",
     "accounts.accept_invitation": "an invitation link is sent, never shown as a link",
+    "consent.take": "asks a returning participant again after a new consent version; the same "
+    "page as consent.take_new, which the new-participant flow reaches",
 }
 
 
