@@ -151,7 +151,8 @@ def checkpoint_after_erasure(session: Session) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _checkpoint_after_commit(session: Session) -> None:
-    if not session.info.pop(_ERASURE_PENDING, False):
+    # A savepoint's release fires this too; only the outermost commit makes it durable.
+    if session.in_nested_transaction() or not session.info.pop(_ERASURE_PENDING, False):
         return
     engine = session.get_bind()
     if engine.dialect.name == "sqlite":
