@@ -29,7 +29,8 @@ def _rows_per_table() -> dict[str, list]:
     names = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
     with db.engine.connect() as conn:
         return {
-            name: sorted(map(repr, conn.execute(text(f'SELECT * FROM "{name}"')))) for name in names
+            name: sorted(map(repr, conn.execute(text(f'SELECT * FROM "{name}"'))))  # noqa: S608
+            for name in names
         }
 
 
