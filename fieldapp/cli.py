@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -82,6 +84,42 @@ def register_cli(app: Flask) -> None:
             db.session.commit()
         if not studies or total == 0:
             click.echo("Nothing to erase." if not dry_run else "Nothing would be erased.")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+    def backup_command(path):
+        """Back up the database and the media files into PATH, a new folder."""
+        from fieldapp.backup import BackupError, make_backup
+
+        try:
+            summary = make_backup(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(
+            f"Backup of the {summary.database} database and {summary.media_files} media "
+            f"files written to {summary.path}."
+        )
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore_command(path, yes):
+        """Replace the database and the media files with the backup in PATH."""
+        from fieldapp.backup import BackupError, check_backup, restore_backup
+
+        try:
+            manifest = check_backup(path)
+            if not yes:
+                click.confirm(
+                    f"Replace the database and every media file with the backup of "
+                    f"{manifest['made_at']}? Everything since then is lost, and participants "
+                    f"who withdrew since then are back: withdraw them again",
+                    abort=True,
+                )
+            summary = restore_backup(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Restored the database and {summary.media_files} media files from {path}.")
 
     @app.cli.command("sweep-media")
     @click.option("--hours", default=1, show_default=True)
