@@ -81,7 +81,9 @@ def register_cli(app: Flask) -> None:
                 f"{verb} {count} participant{'s' if count != 1 else ''}"
             )
         if not dry_run:
-            db.session.commit()
+            db.session.commit()  # on SQLite the WAL is checkpointed after this commit
+            if total:
+                vacuum_after_erasure()
         if not studies or total == 0:
             click.echo("Nothing to erase." if not dry_run else "Nothing would be erased.")
 
@@ -141,6 +143,21 @@ def register_cli(app: Flask) -> None:
         count = purge_login_attempts(days)
         db.session.commit()
         click.echo(f"{count} rows deleted.")
+
+
+def vacuum_after_erasure() -> None:
+    """PostgreSQL keeps deleted rows in its table files until VACUUM clears them out.
+
+    A plain VACUUM (not FULL: that would lock every table while it rewrites it) removes
+    the erased rows' dead tuples now instead of whenever autovacuum comes by. What VACUUM
+    cannot reach (WAL segments, archives, backups) is described in the README.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    db.session.remove()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM (ANALYZE)")
+    click.echo("VACUUM done: the erased rows are cleared from the table files.")
 
 
 instruments_group = AppGroup("instruments", help="Questionnaires and observation protocols.")

@@ -120,3 +120,29 @@ def test_retention_purge_leaves_no_erased_bytes_in_the_database_files(
     assert "erased 1 participant" in result.output
 
     _assert_in_files(files, said, present=False)
+
+
+def test_retention_purge_vacuums_postgresql(
+    app, runner, as_co_researcher, consent_study, make_participant
+):
+    """On PostgreSQL the purge clears the dead rows out of the table files (VACUUM)."""
+    from sqlalchemy import text
+
+    from fieldapp.studies.models import Study
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only; SQLite: the raw-file tests above")
+    make_participant(consent_study)
+    with app.app_context():
+        db.session.get(Study, consent_study.id).retention_date = dt.date.today() - dt.timedelta(1)
+        db.session.commit()
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "VACUUM done" in result.output
+    with app.app_context():
+        vacuumed = db.session.execute(
+            text("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'participants'")
+        ).scalar()
+        db.session.rollback()
+    assert vacuumed is not None
