@@ -61,3 +61,15 @@ def test_an_erased_participants_id_is_not_given_again(app, consent_study, make_p
     second = make_participant(consent_study)
     assert second.id != first.id
     assert second.id > first.id
+
+
+def test_postgresql_connections_are_tested_before_use(monkeypatch, tmp_path):
+    """pool_pre_ping: after a database restart the app reconnects by itself (see tests/faults)."""
+    from fieldapp.config import load_config
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://fieldapp@db.internal/fieldapp")
+    monkeypatch.setenv("FIELDAPP_ENV", "testing")
+    options = load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is True
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    assert load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {"max_overflow": -1}

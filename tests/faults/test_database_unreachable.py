@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from fieldapp import create_app
+from fieldapp.config import engine_options
 from fieldapp.extensions import db
 from tests.conftest import login
 from tests.faults.proxy import TcpForwarder
@@ -30,8 +31,9 @@ def proxied(app, database_url):
             "SQLALCHEMY_DATABASE_URI": url.set(
                 host="127.0.0.1", port=forwarder.port
             ).render_as_string(hide_password=False),
+            # the production settings for PostgreSQL, plus a short connect timeout
             "SQLALCHEMY_ENGINE_OPTIONS": {
-                "pool_pre_ping": True,
+                **engine_options(database_url),
                 "connect_args": {"connect_timeout": 3},
             },
             "WTF_CSRF_ENABLED": False,
