@@ -201,6 +201,7 @@ def test_sigkill_during_a_burst_loses_nothing_received(served):
     killed.set()
     for thread in threads:
         thread.join()
+    print(f"SIGKILL after {len(received)} received; {len(unanswered)} without an answer")
     assert refused == []
     assert len(received) >= 40
 
