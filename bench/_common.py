@@ -14,7 +14,10 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-VENV_BIN = ROOT / ".venv" / "bin"
+# The checkout's virtualenv; else the one running this script (a checkout without its own)
+VENV_BIN = (
+    ROOT / ".venv" / "bin" if (ROOT / ".venv" / "bin").is_dir() else Path(sys.executable).parent
+)
 SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105 - a throw-away test key
 
 DEMO_USER = "samira"

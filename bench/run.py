@@ -24,7 +24,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-BENCHMARKS = ("page_weight", "throughput", "export_memory", "report_pdf")
+BENCHMARKS = ("page_weight", "throughput", "concurrency", "export_memory", "report_pdf")
 
 
 def _git(*args: str) -> str:

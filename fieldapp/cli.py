@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -97,11 +99,49 @@ def register_cli(app: Flask) -> None:
                 f"{verb} {count} participant{'s' if count != 1 else ''}"
             )
         if not dry_run:
-            db.session.commit()
+            db.session.commit()  # on SQLite the WAL is checkpointed after this commit
             finish_file_removals()  # the files of this run's erasures, now committed
             db.session.commit()
+            if total:
+                vacuum_after_erasure()
         if not studies or total == 0:
             click.echo("Nothing to erase." if not dry_run else "Nothing would be erased.")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+    def backup_command(path):
+        """Back up the database and the media files into PATH, a new folder."""
+        from fieldapp.backup import BackupError, make_backup
+
+        try:
+            summary = make_backup(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(
+            f"Backup of the {summary.database} database and {summary.media_files} media "
+            f"files written to {summary.path}."
+        )
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore_command(path, yes):
+        """Replace the database and the media files with the backup in PATH."""
+        from fieldapp.backup import BackupError, check_backup, restore_backup
+
+        try:
+            manifest = check_backup(path)
+            if not yes:
+                click.confirm(
+                    f"Replace the database and every media file with the backup of "
+                    f"{manifest['made_at']}? Everything since then is lost, and participants "
+                    f"who withdrew since then are back: withdraw them again",
+                    abort=True,
+                )
+            summary = restore_backup(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Restored the database and {summary.media_files} media files from {path}.")
 
     @app.cli.command("sweep-media")
     @click.option("--hours", default=1, show_default=True)
@@ -123,6 +163,21 @@ def register_cli(app: Flask) -> None:
         count = purge_login_attempts(days)
         db.session.commit()
         click.echo(f"{count} rows deleted.")
+
+
+def vacuum_after_erasure() -> None:
+    """PostgreSQL keeps deleted rows in its table files until VACUUM clears them out.
+
+    A plain VACUUM (not FULL: that would lock every table while it rewrites it) removes
+    the erased rows' dead tuples now instead of whenever autovacuum comes by. What VACUUM
+    cannot reach (WAL segments, archives, backups) is described in the README.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    db.session.remove()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM (ANALYZE)")
+    click.echo("VACUUM done: the erased rows are cleared from the table files.")
 
 
 instruments_group = AppGroup("instruments", help="Questionnaires and observation protocols.")

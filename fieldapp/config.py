@@ -21,6 +21,17 @@ def database_url(raw: str) -> str:
     return raw
 
 
+def engine_options(url: str) -> dict:
+    """PostgreSQL: test a pooled connection before use, so the app recovers by itself after
+    the server restarts. SQLite: no limit on connections (they are file handles), because
+    an audited read holds its request's connection while it commits the audit entry on a
+    second one; a capped pool could have every thread waiting for that second connection.
+    """
+    if url.startswith("sqlite"):
+        return {"max_overflow": -1}
+    return {"pool_pre_ping": True}
+
+
 def _secret_key(instance_path: str, env: str) -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
@@ -50,7 +61,7 @@ def load_config(instance_path: str) -> dict:
         "FIELDAPP_ENV": env,
         "SECRET_KEY": _secret_key(instance_path, env),
         "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not url.startswith("sqlite")},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(Path(instance_path) / "media")),
         "MEDIA_MAX_BYTES": int(os.environ.get("MEDIA_MAX_BYTES", 10 * 1024 * 1024)),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import insert
+
 from fieldapp.audit.models import AuditEntry
+from fieldapp.db import IMMEDIATE, in_read_request, utcnow
 from fieldapp.extensions import db
 
 # Details are codes and numbers only, so free text (a name, an answer) cannot slip in.
@@ -33,7 +36,12 @@ def record(
     study_id: int | None = None,
     **details,
 ) -> AuditEntry:
-    """Add an audit entry to the current transaction (the caller commits)."""
+    """Add an audit entry to the current transaction (the caller commits).
+
+    During a read (GET) on SQLite, the entry is written and committed at once in a short
+    transaction of its own instead; see _write_at_once. (PostgreSQL has no lock upgrade to
+    fail: there the entry is committed with the view's own commit, as for a write.)
+    """
     if not _CODE.match(action):
         raise AuditDetailRejected("audit action must be a code")
     if actor is None:
@@ -50,5 +58,31 @@ def record(
         study_id=study_id,
         details=_check_details(details),
     )
-    db.session.add(entry)
+    if in_read_request() and db.engine.dialect.name == "sqlite":
+        _write_at_once(entry)
+    else:
+        db.session.add(entry)
     return entry
+
+
+def _write_at_once(entry: AuditEntry) -> None:
+    """Commit an audit entry of a read on a connection of its own, with BEGIN IMMEDIATE.
+
+    A read begins deferred so that it never waits for writers (WAL). Writing the entry in
+    that same transaction means upgrading its lock, and SQLite refuses the upgrade at once,
+    busy timeout or not, when another writer committed since the read began ("database is
+    locked"). Beginning every audited read IMMEDIATE instead would queue readers behind
+    every writer. So the read stays deferred and the entry gets its own tiny transaction,
+    which waits for the write lock like any other write. It is committed before the view
+    goes on to send anything: when it cannot be written, the read fails and nothing is
+    shown unaccounted for.
+    """
+    entry.at = entry.at or utcnow()
+    values = {column.key: getattr(entry, column.key) for column in AuditEntry.__table__.columns}
+    values.pop("id")
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(**IMMEDIATE)
+        with connection.begin():
+            entry.id = connection.execute(
+                insert(AuditEntry.__table__).values(**values).returning(AuditEntry.__table__.c.id)
+            ).scalar_one()

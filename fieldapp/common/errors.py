@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from werkzeug.exceptions import HTTPException
 
-from fieldapp.extensions import db
+from fieldapp.extensions import db, login_manager
 
 log = logging.getLogger("fieldapp.errors")
 
@@ -42,7 +43,30 @@ MESSAGES = {
         _l("Something went wrong on our side"),
         _l("Your last action may not have been saved. Please try again later."),
     ),
+    503: (
+        _l("The database cannot be reached just now"),
+        _l("Your last action was not saved. Please try again in a few minutes."),
+    ),
 }
+
+# Seconds a client is asked to wait before trying again when the database is away.
+RETRY_AFTER = 30
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """The database server is down, unreachable, or dropped the connection."""
+    if isinstance(error, DisconnectionError):
+        return True
+    if isinstance(error, DBAPIError):
+        if error.connection_invalidated:
+            return True
+        orig = error.orig
+        # psycopg: OperationalError for a refused, closed or timed-out connection
+        return type(orig).__module__.startswith("psycopg") and type(orig).__name__ in (
+            "OperationalError",
+            "InterfaceError",
+        )
+    return False
 
 
 def _wants_json() -> bool:
@@ -79,8 +103,24 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the database may be the thing that failed
+            db.session.remove()
         error_id = secrets.token_hex(6)
+        if database_unreachable(error):
+            # The page must not ask the database who is logged in: it is not there.
+            g._login_user = login_manager.anonymous_user()
+            log.error(
+                "error %s: database unreachable on %s %s",
+                error_id,
+                request.method,
+                request.url_rule,
+            )
+            response, status = render_error(503, error_id=error_id)
+            response = app.make_response((response, status))
+            response.headers["Retry-After"] = str(RETRY_AFTER)
+            return response
         # The log gets the exception type and where it happened; no request data.
         log.error("error %s on %s %s", error_id, request.method, request.url_rule, exc_info=error)
         return render_error(500, error_id=error_id)

@@ -22,14 +22,17 @@ def index():
 @bp.get("/healthz")
 def healthz():
     """Report whether the app can reach its database, as JSON for monitoring."""
+    from fieldapp.common.errors import RETRY_AFTER, database_unreachable
+
     try:
         db.session.execute(text("SELECT 1"))
-        database = "ok"
-    except Exception:  # noqa: BLE001 - any failure means the database is not usable
         db.session.rollback()
-        database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return jsonify({"status": "ok" if status == 200 else "degraded", "database": database}), status
+    except Exception as error:  # noqa: BLE001 - any failure means the database is not usable
+        db.session.remove()
+        reason = "unreachable" if database_unreachable(error) else "error"
+        body = {"status": "degraded", "database": "unavailable", "reason": reason}
+        return jsonify(body), 503, {"Retry-After": str(RETRY_AFTER)}
+    return jsonify({"status": "ok", "database": "ok"}), 200
 
 
 @bp.get("/languages")

@@ -23,7 +23,7 @@ from fieldapp.consent.models import (
     Item,
     PendingFileRemoval,
 )
-from fieldapp.db import utcnow
+from fieldapp.db import checkpoint_after_erasure, utcnow
 from fieldapp.extensions import db
 from fieldapp.participants.models import (
     ErasedSubmission,
@@ -487,6 +487,7 @@ def withdraw_participant(
     study_id = participant.study_id
     db.session.delete(participant)  # contact details go with it
     db.session.flush()
+    checkpoint_after_erasure(db.session)  # no copy left in SQLite's WAL once committed
     audit.record(
         "participant_erased",
         tombstone,
@@ -563,6 +564,7 @@ def withdraw_item(participant: Participant, key: str, *, actor: User | None = No
     if key == Item.RECONTACT and participant.contact is not None:
         db.session.delete(participant.contact)
         participant.contact = None
+        checkpoint_after_erasure(db.session)
     with _deleted_media_files() as storage_names:
         for step in _ITEM_STEPS.get(key, []):
             step(participant)
