@@ -109,12 +109,54 @@ def _begin_mode() -> str:
     A deferred transaction that later writes must upgrade its lock, and in WAL mode that
     upgrade fails at once with "database is locked" when another writer committed in
     between; BEGIN IMMEDIATE waits for the lock (busy timeout) before reading anything.
+    A GET view that writes (a card shown once, a draft made on first visit) says so with
+    `writes_during_read` and begins immediately too.
     """
-    from flask import has_request_context, request
+    from flask import current_app, has_request_context, request
 
     if has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"):
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, _WRITES_DURING_READ, False):
+            return "BEGIN IMMEDIATE"
         return "BEGIN"
     return "BEGIN IMMEDIATE"
+
+
+_WRITES_DURING_READ = "fieldapp_writes_during_read"
+
+
+def writes_during_read(view):
+    """Mark a view whose GET writes rows (not only an audit entry): its transaction begins
+    with the write lock, as a POST's does, so the write never needs a lock upgrade."""
+    setattr(view, _WRITES_DURING_READ, True)
+    return view
+
+
+_WROTE = "fieldapp_wrote"
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(conn, cursor, statement, parameters, context, executemany):
+    if conn.dialect.name == "sqlite" and statement.lstrip()[:6].upper() in (
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+    ):
+        conn.info[_WROTE] = True
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _forget_writes(conn):
+    conn.info.pop(_WROTE, None)
+
+
+def wrote_in_transaction(session: Session) -> bool:
+    """True when the session's open transaction has written to SQLite (holds the write lock)."""
+    session = session.registry() if hasattr(session, "registry") else session  # scoped
+    if not session.in_transaction():
+        return False
+    return bool(session.connection().info.get(_WROTE))
 
 
 def in_read_request() -> bool:

@@ -12,6 +12,7 @@ from fieldapp.accounts.access import recent_login_required
 from fieldapp.analysis import services
 from fieldapp.analysis.models import Code, Coding
 from fieldapp.common.forms import form_id, safe_anchor
+from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer, Observation
 from fieldapp.i18n import language
@@ -86,6 +87,7 @@ def _coder_study(study):
 
 
 @bp.route("/studies/<int:study_id>/codes", methods=["GET", "POST"])
+@writes_during_read  # the agenda's themes are added to the codebook on the first visit
 @study_view()
 def codebook(study):
     """The codebook: the agenda's themes and the study's own codes, with counts."""

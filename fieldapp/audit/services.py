@@ -7,7 +7,7 @@ import re
 from sqlalchemy import insert
 
 from fieldapp.audit.models import AuditEntry
-from fieldapp.db import IMMEDIATE, in_read_request, utcnow
+from fieldapp.db import IMMEDIATE, in_read_request, utcnow, wrote_in_transaction
 from fieldapp.extensions import db
 
 # Details are codes and numbers only, so free text (a name, an answer) cannot slip in.
@@ -58,7 +58,13 @@ def record(
         study_id=study_id,
         details=_check_details(details),
     )
-    if in_read_request() and db.engine.dialect.name == "sqlite":
+    if (
+        in_read_request()
+        and db.engine.dialect.name == "sqlite"
+        # A read that has written holds the write lock already: a second connection
+        # would wait for it until the busy timeout, so the entry joins that transaction.
+        and not wrote_in_transaction(db.session)
+    ):
         _write_at_once(entry)
     else:
         db.session.add(entry)

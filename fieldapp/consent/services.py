@@ -545,6 +545,8 @@ def finish_file_removals() -> int:
         # A statement, not session.delete(): another process may have finished it already.
         db.session.execute(delete(PendingFileRemoval).where(PendingFileRemoval.id == row.id))
         finished += 1
+    if finished:  # this commit comes after the erasure's: the WAL is emptied after it too
+        checkpoint_after_erasure(db.session)
     return finished
 
 

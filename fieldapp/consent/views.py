@@ -37,6 +37,7 @@ from fieldapp.consent.forms import (
     decode_signature,
 )
 from fieldapp.consent.models import ConsentForm, ConsentRecord, FormChanged
+from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
 from fieldapp.participants.forms import ActionForm, CoordinatorWithdrawForm
 from fieldapp.participants.services import (
@@ -255,6 +256,7 @@ def _qr_data_uri(url: str) -> str:
 
 
 @bp.get("/participants/<int:participant_id>/receipt")
+@writes_during_read  # the card is claimed (its link made) on the first showing
 @login_required
 def receipt(participant_id: int):
     """The participant card, shown once, in the participant's language, right after consent."""

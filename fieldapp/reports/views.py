@@ -22,6 +22,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
 from fieldapp.i18n import LANGUAGE_CODES, current_language
 from fieldapp.participants.forms import ActionForm
@@ -110,6 +111,7 @@ def report_labels():
 
 
 @bp.route("/studies/<int:study_id>/report", methods=["GET", "POST"])
+@writes_during_read  # the draft report is made on the first visit
 @study_view(manage=True)
 def builder(study):
     """Write the report per language beside the Dutch text, choose figures, publish."""

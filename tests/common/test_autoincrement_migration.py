@@ -10,7 +10,7 @@ from fieldapp import create_app
 from fieldapp.extensions import db
 from tests.dbutil import fresh_database
 
-BEFORE = "5a9e1c7d2b40"
+BEFORE = "0010_participants_after_consent"  # the revision before AUTOINCREMENT
 
 
 @pytest.fixture

@@ -92,3 +92,70 @@ def test_audited_reads_beside_concurrent_writers_all_succeed(
             )
         )
         assert audited == reads  # every read that showed data left its audit entry
+
+
+def test_reads_that_write_beside_concurrent_writers_all_succeed(
+    app, consent_study, co_researcher, coordinator
+):
+    """A GET that writes (the participant card, claimed on its first showing, and audited)
+    begins with the write lock: beside writers it neither fails nor waits on itself."""
+    from tests.consent.fixtures import enrol
+
+    worker = login(app.test_client(), co_researcher)
+    people = [enrol(worker, consent_study.id).id for _ in range(READERS)]
+    statuses: Counter = Counter()
+    failures: list[str] = []
+    lock = threading.Lock()
+    writers_done = threading.Event()
+    start = threading.Barrier(WRITERS + READERS)
+    writer_clients = [login(app.test_client(), co_researcher) for _ in range(WRITERS)]
+    reader_clients = [login(app.test_client(), co_researcher) for _ in range(READERS)]
+
+    def note(kind: str, response) -> None:
+        with lock:
+            statuses[(kind, response.status_code)] += 1
+            if response.status_code >= 500:
+                failures.append(f"{kind} {response.status_code}")
+
+    def write(client) -> None:
+        start.wait()
+        for n in range(OBSERVATIONS_EACH):
+            note(
+                "write",
+                client.post(
+                    f"/studies/{consent_study.id}/observations/new",
+                    data=_observation(n),
+                    content_type="multipart/form-data",
+                ),
+            )
+
+    def show_cards(client, pid) -> None:
+        start.wait()
+        while not writers_done.is_set():
+            note("new card", client.post(f"/participants/{pid}/new-card"))
+            card = client.get(f"/participants/{pid}/receipt")
+            note("card", card)
+            if b"/p/" not in card.get_data():
+                with lock:
+                    failures.append("card shown without its link")
+
+    writers = [threading.Thread(target=write, args=(c,)) for c in writer_clients]
+    readers = [
+        threading.Thread(target=show_cards, args=(c, pid))
+        for c, pid in zip(reader_clients, people, strict=True)
+    ]
+    for thread in writers + readers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    writers_done.set()
+    for thread in readers:
+        thread.join()
+
+    assert failures == [], f"{len(failures)} failed requests: {statuses}"
+    assert statuses[("card", 200)] >= READERS
+    with app.app_context():
+        shown = db.session.scalar(
+            select(func.count(AuditEntry.id)).where(AuditEntry.action == "participant_card_shown")
+        )
+        assert shown == statuses[("card", 200)] + READERS  # enrol showed each card once

@@ -6,7 +6,7 @@ Both columns stay empty for rows made before: an observation without a fingerpri
 no resend (409, the first version kept), a photo without an upload hash likewise.
 
 Revision ID: 0009_attachment_device_ids
-Revises: 5a9e1c7d2b40
+Revises: b7e4c2a9d816
 Create Date: 2026-12-04
 """
 from alembic import op
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_attachment_device_ids'
-down_revision = '5a9e1c7d2b40'
+down_revision = 'b7e4c2a9d816'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ Participants themselves are stored only together with their consent from now on;
 needs no change to the tables.
 
 Revision ID: 0010_participants_after_consent
-Revises: 5a9e1c7d2b40
+Revises: 0009_attachment_device_ids
 Create Date: 2026-12-04
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_participants_after_consent'
-down_revision = '5a9e1c7d2b40'
+down_revision = '0009_attachment_device_ids'
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,7 @@ by other migrations are covered too. Each table's counter starts above the highe
 audit log names for it, so ids erased before this upgrade are not given again either.
 
 Revision ID: b7e3a1d9c4f2
-Revises: 5a9e1c7d2b40
+Revises: 0010_participants_after_consent
 Create Date: 2026-12-04
 """
 from contextlib import contextmanager
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e3a1d9c4f2'
-down_revision = '5a9e1c7d2b40'
+down_revision = '0010_participants_after_consent'
 branch_labels = None
 depends_on = None
 
