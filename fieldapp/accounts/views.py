@@ -34,6 +34,7 @@ from fieldapp.accounts.forms import (
     ReauthenticateForm,
 )
 from fieldapp.accounts.models import Role
+from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -225,6 +226,7 @@ def revoke_invitation(invitation_id: int):
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@writes_during_read  # opening the link ends the session of whoever is logged in
 def accept_invitation(token: str):
     """Set a password with an invitation link and log in."""
     if len(token) > 100:
