@@ -7,8 +7,8 @@ import secrets
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy.engine import Engine, make_url
 
 from fieldapp.config import database_url
 
@@ -37,3 +37,59 @@ def fresh_database(tmp_dir: Path, name: str = "fieldapp"):
             conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+def engine_options_for_tests(url: str) -> dict:
+    """Engine options for a test database.
+
+    On PostgreSQL a commit does not wait for the WAL to reach the disk (synchronous_commit
+    off, for this connection only): a test database need not survive a power cut, and on a
+    busy machine the flushes were a large part of every test's time.
+    """
+    options: dict = {"pool_pre_ping": False}
+    if make_url(url).get_backend_name() == "postgresql":
+        options["connect_args"] = {"options": "-c synchronous_commit=off"}
+    return options
+
+
+# One round trip: empty every table (children first), then restart the sequences that were
+# used, as TRUNCATE ... RESTART IDENTITY would. TRUNCATE gives every table and index new files
+# and scans the shared buffers once per relation; on ~45 nearly empty tables that cost up to a
+# second per test on a busy machine, a plain DELETE a few milliseconds.
+_EMPTY_POSTGRES = """
+DO $$
+DECLARE
+    name text;
+    seq record;
+BEGIN
+    FOREACH name IN ARRAY ARRAY[{names}]::text[] LOOP
+        EXECUTE 'DELETE FROM ' || quote_ident(name);
+    END LOOP;
+    FOR seq IN SELECT schemaname, sequencename FROM pg_sequences
+               WHERE last_value IS NOT NULL AND schemaname = current_schema() LOOP
+        PERFORM setval(
+            (quote_ident(seq.schemaname) || '.' || quote_ident(seq.sequencename))::regclass,
+            1,
+            false
+        );
+    END LOOP;
+END
+$$
+"""
+
+
+def empty_tables(engine: Engine, metadata: MetaData) -> None:
+    """Delete every row of the metadata's tables and start their ids at 1 again."""
+    tables = list(reversed(metadata.sorted_tables))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join("'" + t.name.replace("'", "''") + "'" for t in tables)
+            conn.exec_driver_sql(_EMPTY_POSTGRES.format(names=names))
+            return
+        for table in tables:
+            conn.execute(table.delete())
+        # Tables with AUTOINCREMENT keep their counter here; forget it, as PostgreSQL does.
+        if conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'"
+        ).first():
+            conn.exec_driver_sql("DELETE FROM sqlite_sequence")
