@@ -5,6 +5,7 @@ downgrades back (the rows are in tests/migrations/revisions/, one module per mig
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,17 @@ def test_rows_survive_every_upgrade_and_downgrade(empty_app):
             downgrade(revision=chain[n - 1].revision)
             del applied[n:]
             read_back(f"the downgrade of {_name(chain[n])}")
+
+
+def test_a_new_migration_gets_the_next_number(empty_app, tmp_path):
+    """`make migration m="…"` names the file after the last one: 0008_… after 0007_…."""
+    from flask_migrate import revision
+
+    directory = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, directory, ignore=shutil.ignore_patterns("__pycache__"))
+    before = {p.name for p in (directory / "versions").glob("*.py")}
+    with empty_app.app_context():
+        upgrade(directory=str(directory))
+        revision(directory=str(directory), message="Add the weather to observations")
+    added = {p.name for p in (directory / "versions").glob("*.py")} - before
+    assert added == {f"{len(_chain()) + 1:04d}_add_the_weather_to_observations.py"}
