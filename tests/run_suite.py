@@ -4,7 +4,8 @@ PostgreSQL is used when TEST_DATABASE_URL is set, or when a server answers on
 127.0.0.1:5432 (then postgresql://postgres@127.0.0.1:5432/test). With CI set, a
 missing PostgreSQL is a failure, not a skip.
 
-Each run is spread over one pytest-xdist worker per CPU (`-n auto`); every worker has its own
+Each run is spread over one pytest-xdist worker per CPU (`-n auto`, a test file's tests on
+one worker); every worker has its own
 database, instance folder, media folder and browser-test server. Pass `-n 0` to run in one
 process, or any other pytest arguments (`make test` passes none). The 20 slowest tests are
 listed after each run.
@@ -50,6 +51,10 @@ def pytest_args(argv: list[str]) -> list[str]:
     args = list(argv)
     if not any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
         args[:0] = ["-n", "auto"]
+        # A test file's tests on one worker: module-scoped fixtures (the PDFs rendered for
+        # tests/reports/test_pdf.py, seconds each) are made once, not once per worker.
+        if not any(a.startswith("--dist") for a in args):
+            args[2:2] = ["--dist", "loadfile"]
     if not any(a.startswith("--durations") for a in args):
         args[:0] = ["--durations=20"]
     return args

@@ -34,6 +34,7 @@ def test_each_worker_has_a_database_of_its_own(app, database_url, tmp_path_facto
 
 
 def test_make_test_runs_on_every_cpu_unless_told_otherwise():
-    assert pytest_args([]) == ["--durations=20", "-n", "auto"]
+    assert pytest_args([]) == ["--durations=20", "-n", "auto", "--dist", "loadfile"]
+    assert pytest_args(["--dist", "load"]) == ["--durations=20", "-n", "auto", "--dist", "load"]
     assert pytest_args(["-n", "0", "tests/i18n"]) == ["--durations=20", "-n", "0", "tests/i18n"]
     assert pytest_args(["--durations=5", "-n2"]) == ["--durations=5", "-n2"]
