@@ -34,8 +34,8 @@ test: install ## Run the whole suite on SQLite, and on PostgreSQL when one answe
 	$(BIN)/python -m tests.run_suite
 
 .PHONY: test-sqlite
-test-sqlite: install ## Run the suite on SQLite only
-	$(BIN)/python -m pytest
+test-sqlite: install ## Run the suite on SQLite only (one worker per CPU)
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=20
 
 .PHONY: lint
 lint: install ## Check style and the usual bugs with ruff

@@ -11,14 +11,11 @@ from flask import Flask, session
 from fieldapp.config import load_config
 from fieldapp.extensions import babel, csrf, db, login_manager, migrate
 
+# Templates, static files and translations are edited in the project's top-level folders;
+# fieldapp/templates, fieldapp/static and fieldapp/translations point at them (symbolic
+# links in the source tree, real folders in a wheel, which copies what the links point at).
+# So Flask finds them beside this file in a checkout, an editable install and a wheel alike.
 _PACKAGE = Path(__file__).resolve().parent
-
-
-def _resource_dir(name: str) -> str:
-    """Templates, static files and translations: inside the package when installed from a
-    wheel, beside it in a source checkout."""
-    inside = _PACKAGE / "_shipped" / name
-    return str(inside if inside.is_dir() else _PACKAGE.parent / name)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -26,12 +23,10 @@ def create_app(config: dict | None = None) -> Flask:
         __name__,
         instance_path=os.environ.get("FIELDAPP_INSTANCE") or None,
         instance_relative_config=True,
-        template_folder=_resource_dir("templates"),
-        static_folder=_resource_dir("static"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path))
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = _resource_dir("translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(_PACKAGE / "translations")
     if config:
         app.config.update(config)
 

@@ -9,13 +9,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
 
 os.environ.setdefault("FIELDAPP_ENV", "testing")
 
 from fieldapp import create_app  # noqa: E402
 from fieldapp.extensions import db  # noqa: E402
-from tests.dbutil import fresh_database  # noqa: E402
+from tests.dbutil import empty_tables, engine_options_for_tests, fresh_database  # noqa: E402
 
 pytest_plugins = ["tests.consent.fixtures", "tests.fieldwork.fixtures"]
 
@@ -34,16 +33,29 @@ def database_url(tmp_path_factory):
         yield url
 
 
+@pytest.fixture(scope="session", autouse=True)
+def instance_path(tmp_path_factory):
+    """An instance folder of this test session (of this xdist worker), never the checkout's.
+
+    create_app keeps its secret key there and MEDIA_ROOT defaults to it, so every app a test
+    makes (not only `app`) writes its files here instead of into the checkout's instance/.
+    """
+    path = tmp_path_factory.mktemp("instance")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FIELDAPP_INSTANCE", str(path))
+        yield path
+
+
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
-    instance = tmp_path_factory.mktemp("instance")
+def app(database_url, instance_path):
     application = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-not-for-production",
             "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options_for_tests(database_url),
             "WTF_CSRF_ENABLED": False,
-            "MEDIA_ROOT": str(instance / "media"),
+            "MEDIA_ROOT": str(instance_path / "media"),
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 8 * 1024,
             "ARGON2_PARALLELISM": 1,
@@ -80,15 +92,7 @@ def _clean_database(request, app):
         return
     with app.app_context():
         db.session.remove()
-        tables = list(reversed(db.metadata.sorted_tables))
-        if db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            with db.engine.begin() as conn:
-                for table in tables:
-                    conn.execute(table.delete())
+        empty_tables(db.engine, db.metadata)
     media = Path(app.config["MEDIA_ROOT"])
     if media.exists():
         shutil.rmtree(media)

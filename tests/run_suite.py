@@ -3,6 +3,12 @@
 PostgreSQL is used when TEST_DATABASE_URL is set, or when a server answers on
 127.0.0.1:5432 (then postgresql://postgres@127.0.0.1:5432/test). With CI set, a
 missing PostgreSQL is a failure, not a skip.
+
+Each run is spread over one pytest-xdist worker per CPU (`-n auto`, a test file's tests on
+one worker); every worker has its own
+database, instance folder, media folder and browser-test server. Pass `-n 0` to run in one
+process, or any other pytest arguments (`make test` passes none). The 20 slowest tests are
+listed after each run.
 """
 
 from __future__ import annotations
@@ -40,7 +46,22 @@ def run(label: str, env: dict, extra: list[str]) -> tuple[int, str]:
     return proc.returncode, (lines[-1].strip("= ") if lines else "no summary")
 
 
+def pytest_args(argv: list[str]) -> list[str]:
+    """The arguments given, plus parallel workers and the slowest tests unless they say."""
+    args = list(argv)
+    if not any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
+        args[:0] = ["-n", "auto"]
+        # A test file's tests on one worker: module-scoped fixtures (the PDFs rendered for
+        # tests/reports/test_pdf.py, seconds each) are made once, not once per worker.
+        if not any(a.startswith("--dist") for a in args):
+            args[2:2] = ["--dist", "loadfile"]
+    if not any(a.startswith("--durations") for a in args):
+        args[:0] = ["--durations=20"]
+    return args
+
+
 def main(argv: list[str]) -> int:
+    argv = pytest_args(argv)
     base_env = dict(os.environ)
     base_env.pop("TEST_DATABASE_URL", None)
     results = []

@@ -2,6 +2,7 @@
 
 import logging
 from logging.config import fileConfig
+from pathlib import Path
 
 from alembic import context
 from flask import current_app
@@ -10,6 +11,17 @@ config = context.config
 if config.config_file_name:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
+
+
+def number_new_files(script_directory) -> None:
+    """Name a new migration file NNNN_<slug>.py, one past the highest number there, so that
+    `ls` lists the migrations in the order they run."""
+    versions = Path(script_directory.versions)
+    numbers = [int(p.name[:4]) for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py")]
+    script_directory.file_template = f"{max(numbers, default=0) + 1:04d}_%(slug)s"
+
+
+number_new_files(context.script)
 
 migrate_ext = current_app.extensions["migrate"]
 engine = migrate_ext.db.engine

@@ -167,7 +167,11 @@ def screenshot():
     def take(page, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # Written under a name of this worker's own, then renamed: with pytest-xdist another
+        # process may write the same file at the same moment, and a reader never sees half.
+        partial = path.with_name(f".{name}.{os.getpid()}.png")
+        page.screenshot(path=str(partial), full_page=True)
+        partial.replace(path)
         return path
 
     return take

@@ -175,8 +175,10 @@ def upgrade():
     with op.batch_alter_table('work_entry_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_work_entry_changes_entry_id'), ['entry_id'], unique=False)
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('finance', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Plain ADD COLUMN, not batch mode: on SQLite batch mode would copy the users table and
+    # drop the old one, which every other table points at (its rows would be cascaded away, or
+    # the drop refused).
+    op.add_column('users', sa.Column('finance', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 
@@ -206,8 +208,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('finance')
+    # Plain DROP COLUMN (SQLite 3.35 and later), for the same reason as in upgrade().
+    op.drop_column('users', 'finance')
 
     with op.batch_alter_table('work_entry_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_work_entry_changes_entry_id'))

@@ -1,0 +1,1 @@
+"""Rows to write at each migration revision; see tests/migrations/rows.py."""
