@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from fieldapp.common.forms import MultiCheckboxField, NoControlCharacters, strip
+from fieldapp.common.forms import FlaskForm, MultiCheckboxField, NoControlCharacters, strip
 
 ACTIVITY_LABELS = {
     "training": _l("Training"),
