@@ -70,6 +70,7 @@ ERRORS = {
     "nothing_to_pay": _l("There are no approved entries to pay."),
     "batch_not_draft": _l("This batch is approved already and cannot change."),
     "four_eyes": _l("Someone else must approve a batch you made."),
+    "own_entry": _l("Someone else must approve your own hours and sessions."),
     "batch_not_approved": _l("The batch must be approved first."),
     "not_in_batch": _l("This entry is not in the batch."),
     "bad_age_band": _l("Choose an age."),
@@ -369,8 +370,11 @@ def _study_page(study, **forms):
         .where(PaymentBatch.study_id == study.id)
         .order_by(PaymentBatch.id.desc())
     ).all()
+    approvable = {
+        e.id for e in entries if e.state == "open" and services.can_approve_entry(current_user, e)
+    }
     approve_form = forms.pop("approve_form", None) or ApproveForm(prefix="approve")
-    approve_form.entry_ids.choices = [Choice(e.id, str(e.id)) for e in entries if e.state == "open"]
+    approve_form.entry_ids.choices = [Choice(i, str(i)) for i in sorted(approvable)]
     return render_template(
         "compensation/study.html",
         study=study,
@@ -380,6 +384,7 @@ def _study_page(study, **forms):
         type_form=forms.pop("type_form", None) or ThankYouTypeForm(prefix="type"),
         add_form=forms.pop("add_form", None) or _add_form(study),
         approve_form=approve_form,
+        approvable=approvable,
         types=services.thank_you_types(study),
         people=_people(study),
         action_form=ActionForm(),
@@ -483,12 +488,16 @@ def add_work(study):
 def approve(study):
     """Approve entries; a passed allowance limit needs a confirmation with a reason."""
     form = ApproveForm(prefix="approve")
-    open_ids = set(
-        db.session.scalars(
-            select(WorkEntry.id).where(WorkEntry.study_id == study.id, WorkEntry.state == "open")
+    # Only the entries this approver may approve can be chosen: open ones of this study that
+    # are not their own. Any other id makes the whole request fail, and nothing changes.
+    approvable = [
+        e.id
+        for e in db.session.scalars(
+            select(WorkEntry).where(WorkEntry.study_id == study.id, WorkEntry.state == "open")
         )
-    )
-    form.entry_ids.choices = [Choice(i, str(i)) for i in sorted(open_ids)]
+        if services.can_approve_entry(current_user, e)
+    ]
+    form.entry_ids.choices = [Choice(i, str(i)) for i in sorted(approvable)]
     if not form.validate_on_submit() or not form.entry_ids.data:
         flash(_("Choose the entries to approve."), "error")
         return redirect(url_for("compensation.study_money", study_id=study.id))
