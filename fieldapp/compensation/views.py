@@ -90,6 +90,15 @@ PERIOD_LABELS = {
 }
 
 
+# The largest id an integer column holds: a larger number in a URL finds nothing (a 404),
+# where the database driver would fail on it.
+MAX_ID = 2**31 - 1
+
+
+def _by_id(model, key: int):
+    return db.session.get(model, key) if 0 < key <= MAX_ID else None
+
+
 def _error(code: str) -> str:
     return str(ERRORS.get(code, ERRORS["not_allowed"]))
 
@@ -526,7 +535,7 @@ def approve(study):
 
 
 def _entry(entry_id: int) -> WorkEntry:
-    entry = db.session.get(WorkEntry, entry_id)
+    entry = _by_id(WorkEntry, entry_id)
     if entry is None or entry.study.member_role(current_user) != MemberRole.COORDINATOR:
         abort(404)
     return entry
@@ -590,7 +599,7 @@ def reject(entry_id: int):
 
 
 def _batch(batch_id: int) -> PaymentBatch:
-    batch = db.session.get(PaymentBatch, batch_id)
+    batch = _by_id(PaymentBatch, batch_id)
     if batch is None:
         abort(404)
     if not (current_user.finance or services.can_manage_money(current_user, batch.study)):
@@ -664,7 +673,7 @@ def mark_paid(batch_id: int):
 def remove_entry(batch_id: int, entry_id: int):
     """Take an entry out of a draft batch."""
     item = _batch(batch_id)
-    entry = db.session.get(WorkEntry, entry_id)
+    entry = _by_id(WorkEntry, entry_id)
     if entry is None or not ActionForm().validate_on_submit():
         abort(404)
     try:
@@ -792,7 +801,7 @@ def batch_sepa(batch_id: int):
 @role_required(Role.ADMIN, Role.COORDINATOR)
 def person_limits(user_id: int):
     """Whether the allowance limits apply to a co-researcher, and their age."""
-    person = db.session.get(User, user_id)
+    person = _by_id(User, user_id)
     if person is None or person.role != Role.CO_RESEARCHER:
         abort(404)
     if current_user.role != Role.ADMIN and not any(

@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
+import re
+import traceback
 import uuid as uuid_module
 from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -37,6 +42,7 @@ FUZZ_SETTINGS = settings(
     print_blob=False,
 )
 STATS: Counter = Counter()
+WORLD = {"changed": True}  # whether a request may have changed the world since it was restored
 NOT_REACHED: list[str] = []
 
 # ---------------------------------------------------------------- the routes
@@ -99,8 +105,6 @@ def role_order(rule: str) -> list[str]:
 
 
 def _made_up_url(rule: str) -> str:
-    import re
-
     url = re.sub(r"<int:[^>]+>", "1", rule)
     url = re.sub(r"<uuid>", str(uuid_module.UUID(int=1)), url)
     return re.sub(r"<[^>]+>", "x", url)
@@ -224,16 +228,29 @@ def bodies(draw, fields):
     return ("form", pairs, [])
 
 
+QUERY_NAMES = ("lang", "page", "year", "group", "in", "values", "next", "state", "study")
 query_strings = st.lists(
     st.tuples(
-        st.sampled_from(
-            ["lang", "page", "year", "group", "in", "values", "next", "state", "action", "study"]
-        )
-        | st.text(max_size=5),
+        st.sampled_from(QUERY_NAMES) | st.text(max_size=5),
         short_hostile,
     ),
     max_size=4,
 )
+
+
+# Each field of each form gets each of these once, the rest of the form as filled in.
+SWEEP = ("99999999999999999999", "a\x00\x1b[2Jb", "-1", LONG[100_000])
+
+
+def sweep_bodies(fields):
+    for index, (name, kind, _) in enumerate(fields):
+        if kind in ("file", "submit") or name == "csrf_token":
+            continue
+        for value in SWEEP:
+            pairs = [(n, v) for n, k, v in fields if k != "file"]
+            pairs[[n for n, _ in pairs].index(name)] = (name, value)
+            yield ("form", pairs, [])
+        del index
 
 
 def form_body(fields):
@@ -253,40 +270,76 @@ def _describe(body) -> str:
     return repr(body)[:300]
 
 
+class _LastError(logging.Handler):
+    """The exception behind the last 500: its type and the deepest line of fieldapp."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.where = ""
+
+    def emit(self, record):
+        if not record.exc_info:
+            return
+        error = record.exc_info[1]
+        frames = [
+            f"{Path(f.filename).relative_to(ROOT)}:{f.lineno}"
+            for f in traceback.extract_tb(record.exc_info[2])
+            if f.filename.startswith(str(ROOT / "fieldapp"))
+        ]
+        self.where = f"{type(error).__name__} at {frames[-1] if frames else '?'}"
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
 class Attack:
     def __init__(self, app, client, method, url):
         self.app, self.client, self.method, self.url = app, client, method, url
         self.last = w.snapshot(app)
+        self.errors = _LastError()
         self.shown_at: set[str] = set()
         self.markup_accepted = False
 
     def send(self, body) -> None:
         kind, payload, files = body
+        logger = logging.getLogger("fieldapp.errors")
+        logger.addHandler(self.errors)
+        try:
+            response = self._request(kind, payload, files)
+        finally:
+            logger.removeHandler(self.errors)
+        STATS["requests"] += 1
+        self._check(response, body)
+
+    def _request(self, kind, payload, files):
+        url = self.url
         if self.method == "GET":
-            response = self.client.get(self.url.split("?")[0], query_string=payload)
+            return self.client.get(url.split("?")[0], query_string=payload)
         elif kind == "json":
-            response = self.client.post(
-                self.url, data=json.dumps(payload), content_type="application/json"
-            )
+            return self.client.post(url, data=json.dumps(payload), content_type="application/json")
         elif kind == "plain":
-            response = self.client.post(
-                self.url, data=payload.encode("utf-8", "surrogatepass"), content_type="text/plain"
+            return self.client.post(
+                url, data=payload.encode("utf-8", "surrogatepass"), content_type="text/plain"
             )
         else:
             data = MultiDict(payload)
             for name, content, filename in files:
                 data.add(name, (io.BytesIO(content), filename))
-            response = self.client.post(
-                self.url,
-                data=data,
-                content_type="multipart/form-data" if files else None,
-            )
-        STATS["requests"] += 1
+        return self.client.post(
+            url, data=data, content_type="multipart/form-data" if files else None
+        )
+
+    def _check(self, response, body) -> None:
+        kind, payload, _ = body
         status = response.status_code
         after = w.snapshot(self.app)
         if status >= 500:
             STATS["500s"] += 1
-        assert status < 500, f"{status} on {self.method} {self.url} with {_describe(body)}"
+        assert status < 500, (
+            f"{status} on {self.method} {self.url} with {_describe(body)}: {self.errors.where}"
+        )
+        if status < 400 and self.method == "POST":
+            WORLD["changed"] = True
         if status >= 400:
             changed = [
                 t for t in after if t not in w.MAY_CHANGE_ON_REFUSAL and after[t] != self.last[t]
@@ -298,7 +351,8 @@ class Attack:
                 assert runs not in html, f"{runs!r} runs in the answer to {_describe(body)}"
         stored = w.control_characters_stored(after)
         assert not stored, f"control characters stored by {_describe(body)}: {stored[:3]}"
-        if status < 400 and kind != "json" and any(MARKUP in str(v) for _, v in payload or []):
+        sent_markup = kind in ("form", "multipart") and any(MARKUP in v for _, v in payload)
+        if status < 400 and sent_markup:
             self.markup_accepted = True
             if status in (301, 302, 303) and response.location:
                 self.shown_at.add(response.location)
@@ -349,6 +403,18 @@ SHOWN_AT = {
 # ---------------------------------------------------------------- the tests
 
 
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """The world stays between routes that did not change it (fuzz_world empties it after)."""
+    return
+
+
+def _fresh(app, world) -> None:
+    if WORLD["changed"]:
+        w.restore_world(app, world)
+        WORLD["changed"] = False
+
+
 @pytest.fixture(scope="module")
 def fuzz_world(app, tmp_path_factory):
     w.empty_tables(app)
@@ -364,7 +430,9 @@ def fuzz_world(app, tmp_path_factory):
     }
     w.restore_world(app, world)
     w.crawl(app, world, start)
+    WORLD["changed"] = True
     yield world
+    w.empty_tables(app)
     print(  # noqa: T201 (the figures of the run, shown with -s)
         f"\nfuzz: {STATS['routes']} route cases ({STATS['reached']} reached through a page), "
         f"{STATS['requests']} requests, {STATS['500s']} answered 500, "
@@ -374,7 +442,7 @@ def fuzz_world(app, tmp_path_factory):
 
 @pytest.mark.parametrize(("method", "rule"), list(_cases()))
 def test_route_survives_hostile_input(app, fuzz_world, method, rule):
-    w.restore_world(app, fuzz_world)
+    _fresh(app, fuzz_world)
     role, url, fields, reached = target_for(fuzz_world, method, rule)
     STATS["routes"] += 1
     STATS["reached"] += reached
@@ -385,6 +453,11 @@ def test_route_survives_hostile_input(app, fuzz_world, method, rule):
         attack.send(form_body(fields))
         if any(k in TEXT_KINDS for _, k, _ in fields):
             attack.send(markup_body(fields))
+        for body in sweep_bodies(fields):
+            attack.send(body)
+    else:
+        for value in SWEEP[:3]:
+            attack.send(("query", [(name, value) for name in QUERY_NAMES], []))
 
     @FUZZ_SETTINGS
     @given(data=st.data())
@@ -396,3 +469,44 @@ def test_route_survives_hostile_input(app, fuzz_world, method, rule):
 
     hostile_requests()
     attack.check_markup_is_escaped(fuzz_world)
+
+
+PATH_VALUES = {
+    "int": ("99999999999999999999", "0"),
+    "default": ("a%00b", "%1B%5B2J", "x" * 5000, "%E2%80%AE" + "gnp.exe"),
+}
+
+
+def _path_cases():
+    for method, rule in _rules():
+        if "<" not in rule:
+            continue
+        for argument in re.findall(r"<([^>]+)>", rule):
+            converter = "int" if argument.startswith("int:") else "default"
+            for value in PATH_VALUES[converter]:
+                reason = KNOWN_500.get((method, rule, argument.split(":")[-1], converter))
+                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+                label = value if len(value) < 20 else f"{value[:8]}...{len(value)}"
+                yield pytest.param(
+                    method, rule, argument, value, marks=marks, id=f"{method} {rule} {label}"
+                )
+
+
+@pytest.mark.parametrize(("method", "rule", "argument", "value"), list(_path_cases()))
+def test_hostile_values_in_the_path(app, fuzz_world, method, rule, argument, value):
+    """Huge numbers, NUL, ESC, a bidi override and long names in each part of each URL."""
+    role, url, fields, _ = target_for(fuzz_world, method, rule)
+    _fresh(app, fuzz_world)
+    attack = Attack(app, w.log_in(app, role), method, url)
+    pattern = re.escape(rule)
+    for arg in re.findall(r"<[^>]+>", rule):
+        pattern = pattern.replace(
+            re.escape(arg), "([^/?]+)" if arg != f"<{argument}>" else "(?P<x>[^/?]+)"
+        )
+    path = urlsplit(url).path
+    found = re.fullmatch(pattern, path)
+    if found is None:
+        path = _made_up_url(rule)
+        found = re.fullmatch(pattern, path)
+    attack.url = path[: found.start("x")] + value + path[found.end("x") :]
+    attack.send(form_body(fields) if method == "POST" else ("query", [], []))
