@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, NotFound
 from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import ValidationError
@@ -135,3 +135,13 @@ class FlaskForm(_FlaskForm):
                 continue
             if unsafe_text(value, single_line="\n" not in value and "\r" not in value):
                 raise UnsafeText()
+
+
+def refuse_control_characters_in_url() -> None:
+    """A request hook: a control character in the path finds no page (404), in a query string
+    it is refused (400); neither reaches a database query (PostgreSQL refuses NUL)."""
+    if _CONTROL_CHARACTERS.search(request.path):
+        raise NotFound()
+    for value in request.args.values():
+        if _CONTROL_CHARACTERS.search(value):
+            raise UnsafeText()

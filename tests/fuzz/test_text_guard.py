@@ -216,3 +216,16 @@ def test_json_body_with_an_escape_is_refused(app, as_coordinator, study):
         json={"name": "a\x1bb"},
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/r/a%00b", "/a/heerlen%1Bnoord", "/interviews/a%00b/page/0"])
+def test_a_control_character_in_the_path_finds_no_page(as_coordinator, path):
+    # PostgreSQL refuses NUL in a query: this answered 500 there.
+    assert as_coordinator.get(path).status_code == 404
+
+
+def test_a_control_character_in_a_query_string_is_refused(as_coordinator):
+    response = as_coordinator.get("/studies?lang=en&group=a%1Bb")
+    assert response.status_code == 400
+    assert MESSAGE_EN in response.get_data(as_text=True)
+    assert as_coordinator.get("/studies?lang=en&group=%E2%80%AE").status_code == 200

@@ -38,6 +38,7 @@ class World:
     media: Path
     participant_token: str
     invitation_token: str
+    start: dict[str, list[str]] = field(default_factory=dict)  # role -> where the crawl starts
     urls: dict[tuple[str, str], str] = field(default_factory=dict)  # (role, rule) -> URL
     forms: dict[tuple[str, str], list] = field(default_factory=dict)  # (role, rule) -> fields
 
@@ -89,6 +90,7 @@ def build_world(app, tmp: Path) -> World:
             study=study,
         )
         participant_token = issue_token(participant)
+        start = _drafts_and_pages(study, coordinator, samira)
         db.session.commit()
         rows = {
             table.name: [dict(row) for row in db.session.execute(select(table)).mappings()]
@@ -99,7 +101,66 @@ def build_world(app, tmp: Path) -> World:
     source = Path(app.config["MEDIA_ROOT"])
     if source.exists():
         shutil.copytree(source, media)
-    return World(rows, media, participant_token, invitation_token)
+    world = World(rows, media, participant_token, invitation_token)
+    start["anonymous"] = [
+        "/login",
+        "/languages",
+        "/healthz",
+        f"/p/{participant_token}",
+        f"/invite/{invitation_token}",
+        "/a/heerlen-noord",
+    ]
+    start["all"] = ["/", "/home", "/studies", "/money", "/profile", "/admin/accounts"]
+    world.start = start
+    return world
+
+
+def _drafts_and_pages(study, coordinator, samira) -> dict[str, list[str]]:
+    """Drafts whose forms only show while something is a draft (an instrument version, a
+    consent version, a payment batch), a participant not yet consented, and the pages no
+    link leads to from the start."""
+    from fieldapp.compensation import services as money
+    from fieldapp.consent.services import start_new_version
+    from fieldapp.fieldwork.models import Interview, Observation
+    from fieldapp.instruments.models import Instrument
+    from fieldapp.instruments.services import draft_for_editing
+    from fieldapp.participants.services import create_participant
+
+    instrument = db.session.scalar(select(Instrument).order_by(Instrument.id))
+    draft_for_editing(coordinator, instrument)
+    consent = start_new_version(coordinator, study)
+    newcomer = create_participant(samira, study, language="nl", age_band="25_44")
+    batch = money.draft_batch(coordinator, study)
+    db.session.flush()
+    own = db.session.scalar(
+        select(Interview)
+        .where(Interview.co_researcher_id == samira.id, Interview.state == "draft")
+        .order_by(Interview.id.desc())
+    )
+    approved = db.session.scalar(select(Interview).where(Interview.state == "approved"))
+    observation = db.session.scalar(
+        select(Observation).where(Observation.co_researcher_id == samira.id)
+    )
+    samira_pages = [
+        f"/participants/{newcomer.id}/consent",
+        f"/money/statement/{dt.date.today().year}.pdf",
+        "/reauthenticate",
+    ]
+    if own is not None:
+        samira_pages += [f"/interviews/{own.uuid}/page/0", f"/interviews/{own.uuid}/submit"]
+    if observation is not None:
+        samira_pages.append(f"/observations/{observation.uuid}/edit")
+    coordinator_pages = [
+        f"/studies/{study.id}/invite",
+        f"/studies/{study.id}/consent/{consent.id}/items",
+        f"/studies/{study.id}/consent/{consent.id}/text/nl",
+        f"/batches/{batch.id}",
+        f"/instruments/{instrument.id}",
+        "/reauthenticate",
+    ]
+    if approved is not None:
+        coordinator_pages.append(f"/interviews/{approved.uuid}/thank-you")
+    return {"samira": samira_pages, "coordinator": coordinator_pages}
 
 
 def empty_tables(app) -> None:
