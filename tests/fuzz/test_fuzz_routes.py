@@ -307,6 +307,10 @@ class Attack:
             response = self._request(kind, payload, files)
         finally:
             logger.removeHandler(self.errors)
+        # The test client spools a large body to a temporary file: close it now.
+        stream = response.request.environ.get("wsgi.input")
+        if stream is not None:
+            stream.close()
         STATS["requests"] += 1
         self._check(response, body)
 
