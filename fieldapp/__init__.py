@@ -61,6 +61,9 @@ def create_app(config: dict | None = None) -> Flask:
     security.register_security(app)
     templating.register_templating(app)
     app.after_request(i18n.remember_explicit_choice)
+    from fieldapp.common.forms import refuse_control_characters_in_url
+
+    app.before_request(refuse_control_characters_in_url)
 
     from fieldapp.accounts.views import bp as accounts_bp
     from fieldapp.analysis.views import bp as analysis_bp

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp
 
 from fieldapp.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-from fieldapp.common.forms import MultiCheckboxField, NoControlCharacters, language_choices, strip
+from fieldapp.common.forms import (
+    FlaskForm,
+    MultiCheckboxField,
+    NoControlCharacters,
+    language_choices,
+    strip,
+)
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp
 
-from fieldapp.common.forms import MultiCheckboxField, NoControlCharacters, strip
+from fieldapp.common.forms import FlaskForm, MultiCheckboxField, NoControlCharacters, strip
 
 
 class AreaForm(FlaskForm):

@@ -99,7 +99,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code if error.code in MESSAGES else 400)
+        # An exception may carry its own translated reason (common.forms.UnsafeText).
+        detail = getattr(error, "user_message", None)
+        return render_error(error.code if error.code in MESSAGES else 400, detail)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,9 +12,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice as Choice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from fieldapp.common.forms import MultiCheckboxField, NoControlCharacters, strip
+from fieldapp.common.forms import FlaskForm, MultiCheckboxField, NoControlCharacters, strip
 
 ACTIVITY_LABELS = {
     "training": _l("Training"),
@@ -68,7 +74,9 @@ class Amount:
 
 
 def amount_field(label, required=True):
-    validators = [InputRequired(_l("Enter an amount."))] if required else [Optional()]
+    # DataRequired too: a value of only spaces or a line break is empty once stripped.
+    enter = _l("Enter an amount.")
+    validators = [InputRequired(enter), DataRequired(enter)] if required else [Optional()]
     return StringField(
         label,
         filters=[strip],
@@ -174,7 +182,10 @@ class ApproveForm(FlaskForm):
 
 class CorrectionForm(FlaskForm):
     minutes = SelectField(
-        _l("How long? (hours:minutes)"), choices=quarter_hour_choices(), validators=[Optional()]
+        _l("How long? (hours:minutes)"),
+        choices=quarter_hour_choices(),
+        filters=[strip],  # a line break alone means "unchanged", like an empty choice
+        validators=[Optional()],
     )
     amount = amount_field(_l("Amount (euros)"), required=False)
     work_date = DateField(_l("Date"), validators=[Optional()])

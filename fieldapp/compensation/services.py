@@ -73,6 +73,11 @@ def can_manage_money(user: User, study: Study) -> bool:
     return user.role == Role.ADMIN or study.member_role(user) == MemberRole.COORDINATOR
 
 
+def can_approve_entry(user: User, entry: WorkEntry) -> bool:
+    """A study's coordinators and admins approve entries, but never their own pay."""
+    return entry.user_id != user.id and can_manage_money(user, entry.study)
+
+
 def can_see_bank_details(viewer: User, person: User) -> bool:
     return viewer.id == person.id or bool(viewer.finance)
 
@@ -490,6 +495,8 @@ def approve_entries(
     for entry in open_entries:
         if not can_manage_money(actor, entry.study):
             raise CompensationError("not_allowed")
+        if not can_approve_entry(actor, entry):
+            raise CompensationError("own_entry")
     problems = limit_problems(open_entries)
     reason = None
     if problems:

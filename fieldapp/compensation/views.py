@@ -70,6 +70,7 @@ ERRORS = {
     "nothing_to_pay": _l("There are no approved entries to pay."),
     "batch_not_draft": _l("This batch is approved already and cannot change."),
     "four_eyes": _l("Someone else must approve a batch you made."),
+    "own_entry": _l("Someone else must approve your own hours and sessions."),
     "batch_not_approved": _l("The batch must be approved first."),
     "not_in_batch": _l("This entry is not in the batch."),
     "bad_age_band": _l("Choose an age."),
@@ -87,6 +88,15 @@ PERIOD_LABELS = {
     "year": _l("the yearly limit"),
     "missing": _l("the limits of this year (not entered yet)"),
 }
+
+
+# The largest id an integer column holds: a larger number in a URL finds nothing (a 404),
+# where the database driver would fail on it.
+MAX_ID = 2**31 - 1
+
+
+def _by_id(model, key: int):
+    return db.session.get(model, key) if 0 < key <= MAX_ID else None
 
 
 def _error(code: str) -> str:
@@ -369,8 +379,11 @@ def _study_page(study, **forms):
         .where(PaymentBatch.study_id == study.id)
         .order_by(PaymentBatch.id.desc())
     ).all()
+    approvable = {
+        e.id for e in entries if e.state == "open" and services.can_approve_entry(current_user, e)
+    }
     approve_form = forms.pop("approve_form", None) or ApproveForm(prefix="approve")
-    approve_form.entry_ids.choices = [Choice(e.id, str(e.id)) for e in entries if e.state == "open"]
+    approve_form.entry_ids.choices = [Choice(i, str(i)) for i in sorted(approvable)]
     return render_template(
         "compensation/study.html",
         study=study,
@@ -380,6 +393,7 @@ def _study_page(study, **forms):
         type_form=forms.pop("type_form", None) or ThankYouTypeForm(prefix="type"),
         add_form=forms.pop("add_form", None) or _add_form(study),
         approve_form=approve_form,
+        approvable=approvable,
         types=services.thank_you_types(study),
         people=_people(study),
         action_form=ActionForm(),
@@ -483,12 +497,16 @@ def add_work(study):
 def approve(study):
     """Approve entries; a passed allowance limit needs a confirmation with a reason."""
     form = ApproveForm(prefix="approve")
-    open_ids = set(
-        db.session.scalars(
-            select(WorkEntry.id).where(WorkEntry.study_id == study.id, WorkEntry.state == "open")
+    # Only the entries this approver may approve can be chosen: open ones of this study that
+    # are not their own. Any other id makes the whole request fail, and nothing changes.
+    approvable = [
+        e.id
+        for e in db.session.scalars(
+            select(WorkEntry).where(WorkEntry.study_id == study.id, WorkEntry.state == "open")
         )
-    )
-    form.entry_ids.choices = [Choice(i, str(i)) for i in sorted(open_ids)]
+        if services.can_approve_entry(current_user, e)
+    ]
+    form.entry_ids.choices = [Choice(i, str(i)) for i in sorted(approvable)]
     if not form.validate_on_submit() or not form.entry_ids.data:
         flash(_("Choose the entries to approve."), "error")
         return redirect(url_for("compensation.study_money", study_id=study.id))
@@ -517,7 +535,7 @@ def approve(study):
 
 
 def _entry(entry_id: int) -> WorkEntry:
-    entry = db.session.get(WorkEntry, entry_id)
+    entry = _by_id(WorkEntry, entry_id)
     if entry is None or entry.study.member_role(current_user) != MemberRole.COORDINATOR:
         abort(404)
     return entry
@@ -581,7 +599,7 @@ def reject(entry_id: int):
 
 
 def _batch(batch_id: int) -> PaymentBatch:
-    batch = db.session.get(PaymentBatch, batch_id)
+    batch = _by_id(PaymentBatch, batch_id)
     if batch is None:
         abort(404)
     if not (current_user.finance or services.can_manage_money(current_user, batch.study)):
@@ -655,7 +673,7 @@ def mark_paid(batch_id: int):
 def remove_entry(batch_id: int, entry_id: int):
     """Take an entry out of a draft batch."""
     item = _batch(batch_id)
-    entry = db.session.get(WorkEntry, entry_id)
+    entry = _by_id(WorkEntry, entry_id)
     if entry is None or not ActionForm().validate_on_submit():
         abort(404)
     try:
@@ -783,7 +801,7 @@ def batch_sepa(batch_id: int):
 @role_required(Role.ADMIN, Role.COORDINATOR)
 def person_limits(user_id: int):
     """Whether the allowance limits apply to a co-researcher, and their age."""
-    person = db.session.get(User, user_id)
+    person = _by_id(User, user_id)
     if person is None or person.role != Role.CO_RESEARCHER:
         abort(404)
     if current_user.role != Role.ADMIN and not any(

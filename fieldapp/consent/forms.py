@@ -6,7 +6,6 @@ import base64
 import binascii
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -20,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from fieldapp.common.forms import MultiCheckboxField, NoControlCharacters, strip
+from fieldapp.common.forms import FlaskForm, MultiCheckboxField, NoControlCharacters, strip
 from fieldapp.consent.models import STANDARD_ITEMS
 
 ITEM_NAMES = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from fieldapp.common.forms import MultiCheckboxField, NoControlCharacters, strip
+from fieldapp.common.forms import FlaskForm, MultiCheckboxField, NoControlCharacters, strip
 
 
 class StartInterviewForm(FlaskForm):

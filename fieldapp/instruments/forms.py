@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from fieldapp.common.forms import NoControlCharacters, strip
+from fieldapp.common.forms import FlaskForm, NoControlCharacters, strip
 
 TYPE_LABELS = {
     "text": _l("Short text"),

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import InputRequired, Length
 
-from fieldapp.common.forms import strip
+from fieldapp.common.forms import FlaskForm, strip
 
 AGE_BAND_LABELS = {
     "under_16": _l("Younger than 16"),

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from fieldapp.common.forms import MultiCheckboxField, NoControlCharacters, language_choices, strip
+from fieldapp.common.forms import (
+    FlaskForm,
+    MultiCheckboxField,
+    NoControlCharacters,
+    language_choices,
+    strip,
+)
 from fieldapp.studies.themes import AGENDA_THEMES
 
 
