@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask, session
 
-from fieldapp.config import load_config
+from fieldapp.config import engine_options, load_config
 from fieldapp.extensions import babel, csrf, db, login_manager, migrate
 
 # Templates, static files and translations are edited in the project's top-level folders;
@@ -29,6 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(_PACKAGE / "translations")
     if config:
         app.config.update(config)
+        if "SQLALCHEMY_ENGINE_OPTIONS" not in config:  # options that suit the database given
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+                app.config["SQLALCHEMY_DATABASE_URI"]
+            )
 
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -28,7 +28,8 @@ def engine_options(url: str) -> dict:
     second one; a capped pool could have every thread waiting for that second connection.
     """
     if url.startswith("sqlite"):
-        return {"max_overflow": -1}
+        in_memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+        return {} if in_memory else {"max_overflow": -1}  # in memory: one shared connection
     return {"pool_pre_ping": True}
 
 

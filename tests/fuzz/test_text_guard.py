@@ -139,8 +139,8 @@ def test_nothing_with_a_control_character_reaches_the_public_report(
 ):
     action_id = _action(app, as_coordinator, consent_study)
     update = f"/actions/{action_id}/update"
-    as_coordinator.post(update, data={"status": "started", "text": "a\x1b"})
-    as_coordinator.post(update, data={"status": "started", "text": "Besteld"})
+    as_coordinator.post(update, data={"status": "started", "text": "a\x1b", "language": "nl"})
+    as_coordinator.post(update, data={"status": "started", "text": "Besteld", "language": "nl"})
     sections = {
         f"section_{k}": "Tekst." for k in ("asked", "whom", "heard", "next", "involved", "contact")
     }

@@ -124,12 +124,15 @@ def _drafts_and_pages(study, coordinator, samira) -> dict[str, list[str]]:
     from fieldapp.fieldwork.models import Interview, Observation
     from fieldapp.instruments.models import Instrument
     from fieldapp.instruments.services import draft_for_editing
-    from fieldapp.participants.services import create_participant
+    from fieldapp.participants.services import add_participant, check_new_participant
 
     instrument = db.session.scalar(select(Instrument).order_by(Instrument.id))
     draft_for_editing(coordinator, instrument)
     consent = start_new_version(coordinator, study)
-    newcomer = create_participant(samira, study, language="nl", age_band="25_44")
+    # A participant row without consent: what an older version left, or one asked again.
+    newcomer = add_participant(
+        samira, study, check_new_participant(samira, study, language="nl", age_band="25_44")
+    )
     batch = money.draft_batch(coordinator, study)
     db.session.flush()
     own = db.session.scalar(
