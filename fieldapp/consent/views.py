@@ -39,6 +39,7 @@ from fieldapp.consent.forms import (
 from fieldapp.consent.models import ConsentForm, ConsentRecord, FormChanged
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
+from fieldapp.media.services import MediaRejected, MediaStorageFailed
 from fieldapp.participants.forms import ActionForm, CoordinatorWithdrawForm
 from fieldapp.participants.services import (
     ParticipantError,
@@ -87,6 +88,10 @@ MEDIA_ERRORS = {
     "not_an_image": _l("The signature could not be read. Please sign again."),
     "unsupported_format": _l("The signature could not be read. Please sign again."),
     "bomb": _l("The signature image is too large."),
+    "storage": _l(
+        "The signature could not be saved: the server's storage is full or not available. "
+        "Nothing was stored. Please try again later or record consent on paper."
+    ),
 }
 PENDING_ERRORS = {
     "pending_expired": _l("This form waited too long. Please start again with the participant."),
@@ -222,11 +227,11 @@ def _record(participant, form, lang):
         }.get(error.code, form.method)
         field.errors.append(ERRORS.get(error.code, ERRORS["missing_items"]))
         return None
-    except Exception as error:
-        from fieldapp.media.services import MediaRejected
-
-        if not isinstance(error, MediaRejected):
-            raise
+    except MediaStorageFailed:  # the disk is full or gone: nothing of this consent is kept
+        db.session.rollback()
+        form.signature.errors.append(MEDIA_ERRORS["storage"])
+        return None
+    except MediaRejected as error:
         db.session.rollback()
         form.signature.errors.append(MEDIA_ERRORS.get(error.code, MEDIA_ERRORS["not_an_image"]))
         return None

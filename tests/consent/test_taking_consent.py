@@ -306,3 +306,39 @@ def test_no_consent_outside_fieldwork(app, as_co_researcher, consent_study, make
     assert response.status_code == 400
     with app.app_context():
         assert _counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("fault", ["disk full", "unwritable"])
+def test_a_signature_the_disk_cannot_take_stores_nothing(
+    app, as_co_researcher, consent_study, make_participant, monkeypatch, tmp_path, fault
+):
+    """The media disk full or gone while a signature is saved: a clear message by the
+    signature, and no consent record, decision, contact or file is kept."""
+    import errno
+    import os
+    from pathlib import Path
+
+    from fieldapp.media import services as media
+
+    if fault == "disk full":
+
+        def full(*args, **kwargs):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(media.os, "fdopen", full)
+    else:
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("")
+        monkeypatch.setitem(app.config, "MEDIA_ROOT", str(blocker / "media"))
+    participant = make_participant(consent_study)
+    signature = "data:image/png;base64," + base64.b64encode(_png()).decode()
+    response = as_co_researcher.post(
+        f"/participants/{participant.id}/consent?lang=en",
+        data=consent_post(method="signature", declaration=None, signature=signature),
+    )
+    assert response.status_code == 400
+    assert "storage is full or not available" in response.get_data(as_text=True)
+    with app.app_context():
+        assert _counts() == (0, 0, 0, 0)
+    media_root = Path(app.config["MEDIA_ROOT"])
+    assert not media_root.is_dir() or not [p for p in media_root.rglob("*") if p.is_file()]
