@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from fieldapp.db import checkpoint_wal
 from fieldapp.extensions import db
@@ -40,6 +42,7 @@ class BackupSummary:
     path: Path
     database: str
     media_files: int
+    erased_again: int = 0  # participants in the backup who withdrew after it was made
 
 
 def _sha256(path: Path) -> str:
@@ -186,6 +189,7 @@ def restore_backup(source: Path) -> BackupSummary:
     backend = _backend()
     if backend == "postgresql":
         restore_tool = _pg_tool("pg_restore")
+    withdrawn_since = _tombstones()
     db.session.remove()
     if backend == "sqlite":
         with sqlite3.connect(source / SQLITE_FILE) as backup:
@@ -213,7 +217,82 @@ def restore_backup(source: Path) -> BackupSummary:
             ]
         )
     _replace_media(source / MEDIA_DIR)
-    return BackupSummary(source, backend, len(_files_under(source / MEDIA_DIR)))
+    erased_again = _erase_again(withdrawn_since)
+    return BackupSummary(source, backend, len(_files_under(source / MEDIA_DIR)), erased_again)
+
+
+# A backup made before a withdrawal still holds the participant. Rule 2 (withdrawal erases)
+# must survive a restore, so the tombstones of the database being replaced are read first and
+# applied to the restored one: a participant the backup still holds is erased again, and a
+# tombstone the backup lacks is put back, so that an offline phone's copy stays refused (410).
+
+
+@dataclass
+class _Tombstone:
+    code: str
+    study_id: int | None
+    withdrawn_at: dt.datetime
+    reason: str
+    submission_ids: list[str]
+
+
+def _tombstones() -> list[_Tombstone]:
+    from fieldapp.participants.models import ParticipantTombstone
+
+    try:
+        rows = db.session.scalars(select(ParticipantTombstone)).all()
+    except SQLAlchemyError:  # an empty or older database: nothing to carry over
+        db.session.rollback()
+        return []
+    found = [
+        _Tombstone(t.code, t.study_id, t.withdrawn_at, t.reason, list(t.submission_ids))
+        for t in rows
+    ]
+    db.session.rollback()
+    return found
+
+
+def _erase_again(tombstones: list[_Tombstone]) -> int:
+    from fieldapp.consent.services import finish_file_removals, withdraw_participant
+    from fieldapp.participants.models import (
+        ErasedSubmission,
+        Participant,
+        ParticipantTombstone,
+    )
+    from fieldapp.studies.models import Study
+
+    erased = 0
+    for old in tombstones:
+        tombstone = db.session.scalar(
+            select(ParticipantTombstone).where(ParticipantTombstone.code == old.code)
+        )
+        participant = db.session.scalar(select(Participant).where(Participant.code == old.code))
+        if tombstone is None and participant is not None:
+            reason = "retention" if old.reason == "retention" else "participant"
+            tombstone = withdraw_participant(participant, reason=reason)
+            tombstone.withdrawn_at = old.withdrawn_at
+            erased += 1
+        elif tombstone is None:
+            study_known = old.study_id is not None and db.session.get(Study, old.study_id)
+            tombstone = ParticipantTombstone(
+                code=old.code,
+                study_id=old.study_id if study_known else None,
+                withdrawn_at=old.withdrawn_at,
+                reason=old.reason,
+            )
+            db.session.add(tombstone)
+        known = set(tombstone.submission_ids)
+        for submission_id in old.submission_ids:
+            if (
+                submission_id not in known
+                and db.session.get(ErasedSubmission, submission_id) is None
+            ):
+                tombstone.erased.append(ErasedSubmission(submission_id=submission_id))
+        db.session.flush()
+    db.session.commit()
+    finish_file_removals()  # the restored files of those erased again
+    db.session.commit()
+    return erased
 
 
 def _replace_media(backup_media: Path) -> None:

@@ -134,14 +134,19 @@ def register_cli(app: Flask) -> None:
             if not yes:
                 click.confirm(
                     f"Replace the database and every media file with the backup of "
-                    f"{manifest['made_at']}? Everything since then is lost, and participants "
-                    f"who withdrew since then are back: withdraw them again",
+                    f"{manifest['made_at']}? Everything since then is lost; participants who "
+                    f"withdrew since then are erased again",
                     abort=True,
                 )
             summary = restore_backup(path)
         except BackupError as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"Restored the database and {summary.media_files} media files from {path}.")
+        if summary.erased_again:
+            click.echo(
+                f"Erased again {summary.erased_again} participant(s) who withdrew after the "
+                "backup was made."
+            )
 
     @app.cli.command("sweep-media")
     @click.option("--hours", default=1, show_default=True)

@@ -90,3 +90,50 @@ def test_postgres_backup_without_pg_dump_names_the_documented_route(
     assert "pg_dump is not installed" in result.output
     assert "README.md, section 'Backups'" in result.output
     assert not (tmp_path / "b").exists()
+
+
+def test_a_restore_keeps_withdrawals_made_after_the_backup(
+    app, runner, tmp_path, client, as_co_researcher, consent_study, questionnaire, make_participant
+):
+    """Rule 2 survives a restore: a participant who withdrew after the backup was made is
+    erased again (rows, contact details, files), and their tombstone stays, so an offline
+    copy of their interview is still refused."""
+    from sqlalchemy import func, select
+
+    from fieldapp.fieldwork.models import Interview
+    from fieldapp.participants.models import (
+        ErasedSubmission,
+        Participant,
+        ParticipantContact,
+        ParticipantTombstone,
+    )
+
+    said = _secrets()
+    made = _participant_with_everything(
+        as_co_researcher, make_participant, consent_study, questionnaire, said
+    )
+    assert runner.invoke(args=["backup", str(tmp_path / "backup")]).exit_code == 0
+    with app.app_context():
+        participant = db.session.get(Participant, made["participant"].id)
+        code, uuid = participant.code, participant.uuid
+        interview_uuid = db.session.scalar(select(Interview.uuid))
+    assert client.post(f"/p/{made['token']}/withdraw").status_code == 200
+    assert _every_media_file(app) == {}
+
+    result = runner.invoke(args=["restore", "--yes", str(tmp_path / "backup")])
+    assert result.exit_code == 0, result.output
+    assert "Erased again 1 participant" in result.output
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
+        assert db.session.scalar(select(func.count()).select_from(ParticipantContact)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Interview)) == 0
+        tombstone = db.session.scalar(
+            select(ParticipantTombstone).where(ParticipantTombstone.code == code)
+        )
+        assert tombstone is not None
+        erased = set(db.session.scalars(select(ErasedSubmission.submission_id)))
+        assert {uuid, interview_uuid} <= erased
+    assert _every_media_file(app) == {}  # the signature the backup held is gone again
+    replay = as_co_researcher.post(f"/interviews/{interview_uuid}/page/1", data={"action": "next"})
+    assert replay.status_code == 410
