@@ -601,6 +601,10 @@ def send_media(media: MediaFile, *, as_attachment: bool = False) -> Response:
         etag=media.sha256,
         max_age=None,
     )
+    if response.content_length is None and hasattr(fh, "fileno"):
+        # send_file knows the size of a path or a BytesIO, not of an open file: without it an
+        # HTTP/1.1 server sends the photo chunked, and a phone cannot show its progress.
+        response.content_length = os.fstat(fh.fileno()).st_size
     disposition = "attachment" if as_attachment else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response.headers["Content-Type"] = content_type

@@ -9,13 +9,19 @@ import uuid as uuid_module
 
 import pytest
 from PIL import Image
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+
+class _HTTP11(WSGIRequestHandler):
+    """HTTP/1.1, as gunicorn speaks it: a response without a length would go chunked."""
+
+    protocol_version = "HTTP/1.1"
 
 
 @pytest.fixture
 def served(app):
     """The app under Werkzeug's WSGI server on a free local port (it adds its own Date)."""
-    server = make_server("127.0.0.1", 0, app, threaded=False)
+    server = make_server("127.0.0.1", 0, app, threaded=False, request_handler=_HTTP11)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_port
@@ -68,6 +74,10 @@ def test_media_responses_carry_one_date_header(app, served, as_co_researcher, co
     assert [line for line in lines if line.lower().startswith("date:")] != []
     assert len([line for line in lines if line.lower().startswith("date:")]) == 1, lines
     assert response.split(b"\r\n\r\n", 1)[1].startswith(b"\xff\xd8\xff")  # a JPEG
+    length = next(
+        int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length:")
+    )
+    assert length == len(response.split(b"\r\n\r\n", 1)[1])
 
     # A conditional request answered 304 has one Date too.
     etag = next(line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("etag:"))
