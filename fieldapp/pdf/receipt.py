@@ -6,15 +6,14 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.colors import black, white
 from reportlab.lib.pagesizes import A6
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from fieldapp.pdf.layout import new_canvas
+from fieldapp.pdf.qr import QR
 from fieldapp.pdf.text import (
     BOLD,
     REGULAR,
@@ -24,7 +23,6 @@ from fieldapp.pdf.text import (
     keep_numbers_together,
     line_box,
     register_fonts,
-    set_metadata,
     wrap_lines,
 )
 
@@ -41,7 +39,6 @@ DEFAULT_LABELS: dict[str, str] = {
 PAGE_WIDTH, PAGE_HEIGHT = A6
 MARGIN = 8 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
-QR_BORDER = 4  # modules of quiet zone on each side (the QR standard's minimum)
 QR_MIN_SYMBOL = 30 * mm  # the symbol without its quiet zone
 QR_PREFERRED = 48 * mm  # the image with its quiet zone, when the page has room
 CODE_TRACKING = 0.2  # extra space between the code's characters, in ems
@@ -100,7 +97,7 @@ def render_receipt(
         raise ValueError("render_receipt: the URL for the QR code is empty")
     study_title, contact = study_title.strip(), contact.strip()
     register_fonts()
-    qr = _qr_image(url)
+    qr = QR.make(url)
     for style in _STYLES:
         layout = _Layout.fit(style, code, study_title, contact, language, texts, qr)
         if layout is not None:
@@ -109,38 +106,12 @@ def render_receipt(
         raise CardOverflowError("The texts do not fit on an A6 participant card")
 
     buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=A6,
-        lang=language,
-        initialFontName=REGULAR,  # no unused, unembedded Helvetica in the page resources
-        pageCompression=1,
-    )
     title = " – ".join(part for part in (texts["heading"], study_title) if part)
-    set_metadata(canvas, title=title, language=language)
+    canvas = new_canvas(buffer, A6, language=language, title=title)
     layout.draw(canvas, code, study_title, contact, language, texts, qr)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
-
-
-@dataclass(frozen=True)
-class _QR:
-    image: ImageReader
-    modules: int  # symbol width in modules, without the quiet zone
-
-    def size_for(self, preferred: float) -> float:
-        """Drawn width (with quiet zone): preferred, but never a symbol under 30 mm."""
-        minimum = QR_MIN_SYMBOL * (self.modules + 2 * QR_BORDER) / self.modules
-        return max(preferred, minimum)
-
-
-def _qr_image(url: str) -> _QR:
-    maker = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QR_BORDER, box_size=10)
-    maker.add_data(url)
-    maker.make(fit=True)
-    picture = maker.make_image(fill_color="black", back_color="white").get_image()
-    return _QR(image=ImageReader(picture.convert("L")), modules=maker.modules_count)
 
 
 def _contact_text(label: str, contact: str) -> str:
@@ -167,7 +138,7 @@ class _Layout:
         contact: str,
         language: str,
         labels: Mapping[str, str],
-        qr: _QR,
+        qr: QR,
     ) -> _Layout | None:
         """The layout at this style, or None when it does not fit on the page."""
         if _code_width(code, style.code) > CONTENT_WIDTH - 2 * style.gap:
@@ -189,8 +160,10 @@ class _Layout:
         keep = height(labels["keep"], BOLD, style.footnote)
         fixed = top + contact_height + scan + keep + 5 * style.gap + RULE
         room = PAGE_HEIGHT - 2 * MARGIN - fixed
-        qr_size = min(qr.size_for(QR_PREFERRED), room)
-        if qr_size < qr.size_for(0):
+        # Preferred size, but never a symbol under 30 mm.
+        smallest = qr.size_for(QR_MIN_SYMBOL)
+        qr_size = min(max(QR_PREFERRED, smallest), room)
+        if qr_size < smallest:
             return None
         return cls(style, qr_size, top, contact_height, scan, keep)
 
@@ -202,7 +175,7 @@ class _Layout:
         contact: str,
         language: str,
         labels: Mapping[str, str],
-        qr: _QR,
+        qr: QR,
     ) -> None:
         style = self.style
         canvas.setFillColor(black)
@@ -260,13 +233,7 @@ class _Layout:
         free_bottom = rule_y + style.gap
         group = self.qr_size + style.gap / 2 + self.scan_height
         group_top = free_top - max(0.0, (free_top - free_bottom - group) / 2)
-        canvas.drawImage(
-            qr.image,
-            (PAGE_WIDTH - self.qr_size) / 2,
-            group_top - self.qr_size,
-            width=self.qr_size,
-            height=self.qr_size,
-        )
+        qr.draw(canvas, (PAGE_WIDTH - self.qr_size) / 2, group_top - self.qr_size, self.qr_size)
         draw_text_block(
             canvas,
             labels["scan"],
