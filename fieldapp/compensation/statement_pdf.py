@@ -18,6 +18,7 @@ from fieldapp.pdf.layout import (
     Page,
     Paragraph,
     Spacer,
+    draw_pages,
     line_leading,
     make_paragraph,
     new_canvas,
@@ -152,13 +153,7 @@ def render_statement(statement: Statement) -> bytes:
     canvas = new_canvas(
         buffer, A4, language=statement.language, title=f"{texts['title']} {statement.year}"
     )
-    for number, page in enumerate(pages, start=1):
-        canvas.setFillColor(black)
-        canvas.setStrokeColor(black)
-        for top, block in page:
-            block.draw(canvas, top)
-        document.draw_footer(canvas, number, len(pages))
-        canvas.showPage()
+    draw_pages(canvas, pages, document.draw_footer)
     canvas.save()
     return buffer.getvalue()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -573,3 +573,16 @@ class Spacer(Block):
 
 
 Page = list[tuple[float, Block]]
+
+
+def draw_pages(
+    canvas: Canvas, pages: Sequence[Page], footer: Callable[[Canvas, int, int], None]
+) -> None:
+    """Draw each page's placed blocks and its footer ("page n of m" is the caller's)."""
+    for number, page in enumerate(pages, start=1):
+        canvas.setFillColor(black)
+        canvas.setStrokeColor(black)
+        for top, block in page:
+            block.draw(canvas, top)
+        footer(canvas, number, len(pages))
+        canvas.showPage()

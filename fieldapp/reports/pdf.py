@@ -40,6 +40,7 @@ from fieldapp.pdf.layout import (
     Rule,
     Table,
     TableRow,
+    draw_pages,
     draw_stack,
     line_leading,
     make_pairs,
@@ -169,11 +170,7 @@ def render_report(doc: ReportDoc) -> bytes:
     pages = report.paginate()
     buffer = io.BytesIO()
     canvas = _canvas(buffer, A4, doc)
-    for number, page in enumerate(pages, start=1):
-        for top, block in page:
-            block.draw(canvas, top)
-        report.draw_footer(canvas, number, len(pages))
-        canvas.showPage()
+    draw_pages(canvas, pages, report.draw_footer)
     canvas.save()
     return buffer.getvalue()
 
