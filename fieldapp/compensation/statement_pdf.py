@@ -22,6 +22,7 @@ from fieldapp.pdf.layout import (
     line_leading,
     make_paragraph,
     new_canvas,
+    required_texts,
 )
 from fieldapp.pdf.text import (
     BOLD,
@@ -159,11 +160,7 @@ def render_statement(statement: Statement) -> bytes:
 
 
 def _texts(labels: Mapping[str, str]) -> dict[str, str]:
-    # str() also accepts lazy translations (flask_babel.lazy_gettext).
-    texts = {key: str(labels.get(key) or "").strip() for key in REQUIRED_LABELS}
-    missing = [key for key, value in texts.items() if not value]
-    if missing:
-        raise ValueError("render_statement: missing labels: " + ", ".join(missing))
+    texts = required_texts(labels, REQUIRED_LABELS, "render_statement")
     for key in OPTIONAL_LABELS:
         texts[key] = str(labels.get(key) or "").strip()
     return texts

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -36,6 +36,18 @@ ACCENT = HexColor("#0B5D3B")  # the one accent (dark green): headings, rules, ba
 GREY_RULE = HexColor("#767676")  # thin rules between table rows only
 
 Marker = Literal["rule", "dot", "square"]
+
+
+def required_texts(
+    labels: Mapping[str, object], keys: Sequence[str], caller: str
+) -> dict[str, str]:
+    """The labels a document needs, stripped; ValueError naming the ones missing or empty."""
+    # str() also accepts lazy translations (flask_babel.lazy_gettext).
+    texts = {key: str(labels.get(key) or "").strip() for key in keys}
+    missing = [key for key, value in texts.items() if not value]
+    if missing:
+        raise ValueError(f"{caller}: missing labels: " + ", ".join(missing))
+    return texts
 
 
 def new_canvas(

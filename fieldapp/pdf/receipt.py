@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from fieldapp.pdf.layout import new_canvas
+from fieldapp.pdf.layout import line_leading, new_canvas, required_texts
 from fieldapp.pdf.qr import QR
 from fieldapp.pdf.text import (
     BOLD,
@@ -43,6 +43,7 @@ QR_MIN_SYMBOL = 30 * mm  # the symbol without its quiet zone
 QR_PREFERRED = 48 * mm  # the image with its quiet zone, when the page has room
 CODE_TRACKING = 0.2  # extra space between the code's characters, in ems
 RULE = 1.2  # line width of rules and the code frame, in points
+LEADING = 1.25  # line height, as a multiple of the font size
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,7 @@ def render_receipt(
     contact value), "scan" (under the QR code) and "keep" (the footnote). The QR code encodes
     exactly `url`. Raises CardOverflowError when the texts cannot fit at readable sizes.
     """
-    # str() also accepts lazy translations (flask_babel.lazy_gettext).
-    texts = {key: str(labels.get(key) or "").strip() for key in REQUIRED_LABELS}
-    missing = [key for key, value in texts.items() if not value]
-    if missing:
-        raise ValueError("render_receipt: missing labels: " + ", ".join(missing))
+    texts = required_texts(labels, REQUIRED_LABELS, "render_receipt")
     code = code.strip()
     if not code or not code.isascii():
         raise ValueError("render_receipt: the participant code must be non-empty ASCII")
@@ -146,7 +143,7 @@ class _Layout:
 
         def height(text: str, font: str, size: float) -> float:
             lines = wrap_lines(text, font, size, CONTENT_WIDTH, language)
-            return block_height(len(lines), font, size, _leading(size))
+            return block_height(len(lines), font, size, line_leading(size, LEADING))
 
         top = (
             height(labels["heading"], BOLD, style.heading)
@@ -190,7 +187,7 @@ class _Layout:
             y=y,
             font=BOLD,
             size=style.heading,
-            leading=_leading(style.heading),
+            leading=line_leading(style.heading, LEADING),
             **box,
         )
         y = draw_text_block(
@@ -199,7 +196,7 @@ class _Layout:
             y=y - style.gap / 2,
             font=REGULAR,
             size=style.title,
-            leading=_leading(style.title),
+            leading=line_leading(style.title, LEADING),
             **box,
         )
         y = _draw_code(canvas, code, style, top=y - style.gap)
@@ -209,7 +206,7 @@ class _Layout:
             y=y - style.gap,
             font=REGULAR,
             size=style.body,
-            leading=_leading(style.body),
+            leading=line_leading(style.body, LEADING),
             **box,
         )
 
@@ -221,7 +218,7 @@ class _Layout:
             y=keep_top,
             font=BOLD,
             size=style.footnote,
-            leading=_leading(style.footnote),
+            leading=line_leading(style.footnote, LEADING),
             **box,
         )
         rule_y = keep_top + style.gap
@@ -240,13 +237,9 @@ class _Layout:
             y=group_top - self.qr_size - style.gap / 2,
             font=REGULAR,
             size=style.body,
-            leading=_leading(style.body),
+            leading=line_leading(style.body, LEADING),
             **box,
         )
-
-
-def _leading(size: float) -> float:
-    return round(size * 1.25, 2)
 
 
 def _code_width(code: str, size: float) -> float:
