@@ -315,9 +315,7 @@ class _Table:
 
     def span(self, first: int, last: int) -> tuple[float, float]:
         """(left x, width) of columns first..last; the first column is at the reading start."""
-        offset = sum(self.widths[:first])
-        width = sum(self.widths[first : last + 1])
-        return Frame(MARGIN, CONTENT_WIDTH, is_rtl(self.language)).box(offset, width), width
+        return Frame(MARGIN, CONTENT_WIDTH, is_rtl(self.language)).span(self.widths, first, last)
 
     def box(self, cell: _Cell) -> tuple[float, float, Align]:
         """(left x, width, alignment) of the text inside a cell."""

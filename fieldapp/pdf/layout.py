@@ -146,6 +146,12 @@ class Frame:
             return self.x + self.width - offset - width
         return self.x + offset
 
+    def span(self, widths: Sequence[float], first: int, last: int) -> tuple[float, float]:
+        """(left x, width) of columns first..last (widths in reading order) in this frame."""
+        offset = sum(widths[:first])
+        width = sum(widths[first : last + 1])
+        return self.box(offset, width), width
+
     def start_x(self, offset: float = 0.0) -> float:
         """The x at this distance from the reading start edge."""
         return self.x + self.width - offset if self.rtl else self.x + offset
@@ -355,9 +361,7 @@ class Table(Block):
         self.height = self.header.height + sum(row.height for row in self.rows)
 
     def span(self, first: int, last: int) -> tuple[float, float]:
-        offset = sum(self.widths[:first])
-        width = sum(self.widths[first : last + 1])
-        return self.frame.box(offset, width), width
+        return self.frame.span(self.widths, first, last)
 
     def draw(self, canvas: Canvas, top: float) -> None:
         y = top
