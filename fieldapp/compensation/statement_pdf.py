@@ -12,6 +12,18 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from fieldapp.pdf.layout import (
+    Block,
+    Frame,
+    Page,
+    Paragraph,
+    Spacer,
+    draw_pages,
+    line_leading,
+    make_paragraph,
+    new_canvas,
+    required_texts,
+)
 from fieldapp.pdf.text import (
     BOLD,
     REGULAR,
@@ -21,7 +33,6 @@ from fieldapp.pdf.text import (
     is_rtl,
     isolate,
     register_fonts,
-    set_metadata,
     text_width,
     wrap_lines,
 )
@@ -60,6 +71,7 @@ CELL_PAD_X = 4.0
 # clear of the column to their right (status, or in Arabic the ragged end of the study).
 AMOUNT_GAP = 10.0
 CELL_PAD_Y = 4.0
+LEADING = 1.3  # line height, as a multiple of the font size
 
 # Column shares of the content width, in reading order. The month, amount and status columns
 # grow to fit the month names, the widest amount and the status words (see _table()).
@@ -138,32 +150,17 @@ def render_statement(statement: Statement) -> bytes:
     pages = document.paginate(statement.lines)
 
     buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=A4,
-        lang=statement.language,
-        initialFontName=REGULAR,  # no unused, unembedded Helvetica in the page resources
-        pageCompression=1,
-    )
     # The name is on the page only: document titles end up in file lists and search indexes.
-    set_metadata(canvas, title=f"{texts['title']} {statement.year}", language=statement.language)
-    for number, page in enumerate(pages, start=1):
-        canvas.setFillColor(black)
-        canvas.setStrokeColor(black)
-        for top, block in page:
-            block.draw(canvas, top)
-        document.draw_footer(canvas, number, len(pages))
-        canvas.showPage()
+    canvas = new_canvas(
+        buffer, A4, language=statement.language, title=f"{texts['title']} {statement.year}"
+    )
+    draw_pages(canvas, pages, document.draw_footer)
     canvas.save()
     return buffer.getvalue()
 
 
 def _texts(labels: Mapping[str, str]) -> dict[str, str]:
-    # str() also accepts lazy translations (flask_babel.lazy_gettext).
-    texts = {key: str(labels.get(key) or "").strip() for key in REQUIRED_LABELS}
-    missing = [key for key, value in texts.items() if not value]
-    if missing:
-        raise ValueError("render_statement: missing labels: " + ", ".join(missing))
+    texts = required_texts(labels, REQUIRED_LABELS, "render_statement")
     for key in OPTIONAL_LABELS:
         texts[key] = str(labels.get(key) or "").strip()
     return texts
@@ -232,52 +229,6 @@ def _amount_text(formatter: Callable[[int], str], cents: int) -> str:
     return isolate(str(formatter(cents)).replace(" ", "\u00a0"))
 
 
-def _leading(size: float) -> float:
-    return round(size * 1.3, 2)
-
-
-class _Block:
-    """Something drawn with its top at a given y; pagination only needs its height."""
-
-    height: float
-
-    def draw(self, canvas: Canvas, top: float) -> None:
-        raise NotImplementedError
-
-
-@dataclass
-class _Text(_Block):
-    """A paragraph over the full content width."""
-
-    text: str
-    font: str
-    size: float
-    language: str
-    space_after: float = 0.0
-    color: Color = black
-
-    def __post_init__(self) -> None:
-        lines = wrap_lines(self.text, self.font, self.size, CONTENT_WIDTH, self.language)
-        self.height = (
-            block_height(len(lines), self.font, self.size, _leading(self.size)) + self.space_after
-        )
-
-    def draw(self, canvas: Canvas, top: float) -> None:
-        canvas.setFillColor(self.color)
-        draw_text_block(
-            canvas,
-            self.text,
-            x=MARGIN,
-            y=top,
-            width=CONTENT_WIDTH,
-            font=self.font,
-            size=self.size,
-            leading=_leading(self.size),
-            language=self.language,
-        )
-        canvas.setFillColor(black)
-
-
 @dataclass(frozen=True)
 class _Cell:
     first: int  # first and last column (reading order) the cell spans
@@ -290,7 +241,7 @@ class _Cell:
 
 
 @dataclass
-class _Row(_Block):
+class _Row(Block):
     """One table row: cells placed in columns, mirrored for right-to-left languages."""
 
     table: _Table
@@ -304,7 +255,9 @@ class _Row(_Block):
         for cell in self.cells:
             _x, width, _align = self.table.box(cell)
             lines = wrap_lines(cell.text, cell.font, cell.size, width, self.table.language)
-            heights.append(block_height(len(lines), cell.font, cell.size, _leading(cell.size)))
+            heights.append(
+                block_height(len(lines), cell.font, cell.size, line_leading(cell.size, LEADING))
+            )
         self.height = max(heights) + 2 * CELL_PAD_Y
 
     def draw(self, canvas: Canvas, top: float) -> None:
@@ -330,7 +283,7 @@ class _Row(_Block):
                 width=width,
                 font=cell.font,
                 size=cell.size,
-                leading=_leading(cell.size),
+                leading=line_leading(cell.size, LEADING),
                 language=self.table.language,
                 align=align,
             )
@@ -362,11 +315,7 @@ class _Table:
 
     def span(self, first: int, last: int) -> tuple[float, float]:
         """(left x, width) of columns first..last; the first column is at the reading start."""
-        offset = sum(self.widths[:first])
-        width = sum(self.widths[first : last + 1])
-        if is_rtl(self.language):
-            return MARGIN + CONTENT_WIDTH - offset - width, width
-        return MARGIN + offset, width
+        return Frame(MARGIN, CONTENT_WIDTH, is_rtl(self.language)).span(self.widths, first, last)
 
     def box(self, cell: _Cell) -> tuple[float, float, Align]:
         """(left x, width, alignment) of the text inside a cell."""
@@ -375,17 +324,6 @@ class _Table:
             return x + CELL_PAD_X, width - 2 * CELL_PAD_X, cell.align
         align: Align = "start" if is_rtl(self.language) else "end"
         return x + CELL_PAD_X, width - 2 * CELL_PAD_X - AMOUNT_GAP, align
-
-
-@dataclass
-class _Spacer(_Block):
-    height: float
-
-    def draw(self, canvas: Canvas, top: float) -> None:
-        return None
-
-
-Page = list[tuple[float, _Block]]
 
 
 @dataclass
@@ -417,7 +355,7 @@ class _Document:
         def fits(height: float) -> bool:
             return y - height >= bottom - 0.01
 
-        def place(block: _Block) -> None:
+        def place(block: Block) -> None:
             nonlocal y
             pages[-1].append((y, block))
             y -= block.height
@@ -429,10 +367,14 @@ class _Document:
             table_on_page = False
 
         # The heading, on the first page only.
-        place(_Text(self.labels["title"], BOLD, TITLE_SIZE, self.language, space_after=4))
         subtitle = f"{isolate(self.person)} · {isolate(str(self.year))}"
-        place(_Text(subtitle, REGULAR, SUBTITLE_SIZE, self.language, space_after=10))
-        place(_Text(self.labels["intro"], REGULAR, BODY_SIZE, self.language, space_after=14))
+        for text, font, size, space_after in (
+            (self.labels["title"], BOLD, TITLE_SIZE, 4),
+            (subtitle, REGULAR, SUBTITLE_SIZE, 10),
+            (self.labels["intro"], REGULAR, BODY_SIZE, 14),
+        ):
+            place(self._text(text, font, size))
+            place(Spacer(space_after))
 
         header = self._header_row()
         room = top - bottom - header.height  # for rows on a page, under the header
@@ -440,9 +382,9 @@ class _Document:
         # Keep units: blocks that go on the same page. A month's subtotal stays with its last
         # line, so no page starts with a subtotal; the year totals, the limit note and the
         # date stay with the last line, so the table never ends on the page before them.
-        units: list[list[tuple[StatementLine | None, _Block]]] = []
+        units: list[list[tuple[StatementLine | None, Block]]] = []
         for month, group in by_month:
-            rows: list[tuple[StatementLine | None, _Block]] = [
+            rows: list[tuple[StatementLine | None, Block]] = [
                 (line, self._line_row(line, month, show_month=index == 0))
                 for index, line in enumerate(group)
             ]
@@ -460,7 +402,7 @@ class _Document:
         for unit in units:
             height = sum(block.height for _line, block in unit)
             is_table = unit[0][0] is not None  # starts with a line of the table
-            if isinstance(unit[0][1], _Spacer) and len(unit) == 1 and y >= top:
+            if isinstance(unit[0][1], Spacer) and len(unit) == 1 and y >= top:
                 continue  # no space at the top of a page
             needed = height + (header.height if is_table and not table_on_page else 0)
             if not fits(needed) and y < top:
@@ -481,19 +423,26 @@ class _Document:
                 place(block)
         return pages
 
-    def _closing(self, year_total: int, paid_total: int) -> list[_Block]:
+    def _closing(self, year_total: int, paid_total: int) -> list[Block]:
         """The year total and the total paid, the limit note (if any) and the date made."""
-        blocks: list[_Block] = [
-            _Spacer(6),
+        blocks: list[Block] = [
+            Spacer(6),
             self._total_row(self.labels["total"], year_total, BOLD, rule_above=1.0),
             self._total_row(self.labels["total_paid"], paid_total, REGULAR),
         ]
         if self.labels["limit_note"]:
-            blocks.append(_Spacer(12))
-            blocks.append(_Text(self.labels["limit_note"], REGULAR, BODY_SIZE, self.language))
-        blocks.append(_Spacer(10))
-        blocks.append(_Text(self.labels["generated"], REGULAR, BODY_SIZE, self.language))
+            blocks.append(Spacer(12))
+            blocks.append(self._text(self.labels["limit_note"], REGULAR, BODY_SIZE))
+        blocks.append(Spacer(10))
+        blocks.append(self._text(self.labels["generated"], REGULAR, BODY_SIZE))
         return blocks
+
+    def _text(self, text: str, font: str, size: float) -> Paragraph:
+        """A paragraph over the full content width."""
+        frame = Frame(MARGIN, CONTENT_WIDTH, is_rtl(self.language))
+        return make_paragraph(
+            text, font, size, self.language, frame, leading=line_leading(size, LEADING)
+        )
 
     def _header_row(self) -> _Row:
         cells = tuple(
@@ -547,7 +496,7 @@ class _Document:
     def draw_footer(self, canvas: Canvas, number: int, count: int) -> None:
         """The statement and person at the reading start, "n / m" at the other end."""
         canvas.setFillColor(GREY_TEXT)
-        leading = _leading(FOOTER_SIZE)
+        leading = line_leading(FOOTER_SIZE, LEADING)
         y = MARGIN + leading
         rtl = is_rtl(self.language)
         running = f"{self.labels['title']} {isolate(str(self.year))} · {isolate(self.person)}"

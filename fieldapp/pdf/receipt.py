@@ -6,15 +6,14 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.colors import black, white
 from reportlab.lib.pagesizes import A6
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from fieldapp.pdf.layout import line_leading, new_canvas, required_texts
+from fieldapp.pdf.qr import QR
 from fieldapp.pdf.text import (
     BOLD,
     REGULAR,
@@ -24,7 +23,6 @@ from fieldapp.pdf.text import (
     keep_numbers_together,
     line_box,
     register_fonts,
-    set_metadata,
     wrap_lines,
 )
 
@@ -41,11 +39,11 @@ DEFAULT_LABELS: dict[str, str] = {
 PAGE_WIDTH, PAGE_HEIGHT = A6
 MARGIN = 8 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
-QR_BORDER = 4  # modules of quiet zone on each side (the QR standard's minimum)
 QR_MIN_SYMBOL = 30 * mm  # the symbol without its quiet zone
 QR_PREFERRED = 48 * mm  # the image with its quiet zone, when the page has room
 CODE_TRACKING = 0.2  # extra space between the code's characters, in ems
 RULE = 1.2  # line width of rules and the code frame, in points
+LEADING = 1.25  # line height, as a multiple of the font size
 
 
 @dataclass(frozen=True)
@@ -88,11 +86,7 @@ def render_receipt(
     contact value), "scan" (under the QR code) and "keep" (the footnote). The QR code encodes
     exactly `url`. Raises CardOverflowError when the texts cannot fit at readable sizes.
     """
-    # str() also accepts lazy translations (flask_babel.lazy_gettext).
-    texts = {key: str(labels.get(key) or "").strip() for key in REQUIRED_LABELS}
-    missing = [key for key, value in texts.items() if not value]
-    if missing:
-        raise ValueError("render_receipt: missing labels: " + ", ".join(missing))
+    texts = required_texts(labels, REQUIRED_LABELS, "render_receipt")
     code = code.strip()
     if not code or not code.isascii():
         raise ValueError("render_receipt: the participant code must be non-empty ASCII")
@@ -100,7 +94,7 @@ def render_receipt(
         raise ValueError("render_receipt: the URL for the QR code is empty")
     study_title, contact = study_title.strip(), contact.strip()
     register_fonts()
-    qr = _qr_image(url)
+    qr = QR.make(url)
     for style in _STYLES:
         layout = _Layout.fit(style, code, study_title, contact, language, texts, qr)
         if layout is not None:
@@ -109,38 +103,12 @@ def render_receipt(
         raise CardOverflowError("The texts do not fit on an A6 participant card")
 
     buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=A6,
-        lang=language,
-        initialFontName=REGULAR,  # no unused, unembedded Helvetica in the page resources
-        pageCompression=1,
-    )
     title = " – ".join(part for part in (texts["heading"], study_title) if part)
-    set_metadata(canvas, title=title, language=language)
+    canvas = new_canvas(buffer, A6, language=language, title=title)
     layout.draw(canvas, code, study_title, contact, language, texts, qr)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
-
-
-@dataclass(frozen=True)
-class _QR:
-    image: ImageReader
-    modules: int  # symbol width in modules, without the quiet zone
-
-    def size_for(self, preferred: float) -> float:
-        """Drawn width (with quiet zone): preferred, but never a symbol under 30 mm."""
-        minimum = QR_MIN_SYMBOL * (self.modules + 2 * QR_BORDER) / self.modules
-        return max(preferred, minimum)
-
-
-def _qr_image(url: str) -> _QR:
-    maker = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QR_BORDER, box_size=10)
-    maker.add_data(url)
-    maker.make(fit=True)
-    picture = maker.make_image(fill_color="black", back_color="white").get_image()
-    return _QR(image=ImageReader(picture.convert("L")), modules=maker.modules_count)
 
 
 def _contact_text(label: str, contact: str) -> str:
@@ -167,7 +135,7 @@ class _Layout:
         contact: str,
         language: str,
         labels: Mapping[str, str],
-        qr: _QR,
+        qr: QR,
     ) -> _Layout | None:
         """The layout at this style, or None when it does not fit on the page."""
         if _code_width(code, style.code) > CONTENT_WIDTH - 2 * style.gap:
@@ -175,7 +143,7 @@ class _Layout:
 
         def height(text: str, font: str, size: float) -> float:
             lines = wrap_lines(text, font, size, CONTENT_WIDTH, language)
-            return block_height(len(lines), font, size, _leading(size))
+            return block_height(len(lines), font, size, line_leading(size, LEADING))
 
         top = (
             height(labels["heading"], BOLD, style.heading)
@@ -189,8 +157,10 @@ class _Layout:
         keep = height(labels["keep"], BOLD, style.footnote)
         fixed = top + contact_height + scan + keep + 5 * style.gap + RULE
         room = PAGE_HEIGHT - 2 * MARGIN - fixed
-        qr_size = min(qr.size_for(QR_PREFERRED), room)
-        if qr_size < qr.size_for(0):
+        # Preferred size, but never a symbol under 30 mm.
+        smallest = qr.size_for(QR_MIN_SYMBOL)
+        qr_size = min(max(QR_PREFERRED, smallest), room)
+        if qr_size < smallest:
             return None
         return cls(style, qr_size, top, contact_height, scan, keep)
 
@@ -202,7 +172,7 @@ class _Layout:
         contact: str,
         language: str,
         labels: Mapping[str, str],
-        qr: _QR,
+        qr: QR,
     ) -> None:
         style = self.style
         canvas.setFillColor(black)
@@ -217,7 +187,7 @@ class _Layout:
             y=y,
             font=BOLD,
             size=style.heading,
-            leading=_leading(style.heading),
+            leading=line_leading(style.heading, LEADING),
             **box,
         )
         y = draw_text_block(
@@ -226,7 +196,7 @@ class _Layout:
             y=y - style.gap / 2,
             font=REGULAR,
             size=style.title,
-            leading=_leading(style.title),
+            leading=line_leading(style.title, LEADING),
             **box,
         )
         y = _draw_code(canvas, code, style, top=y - style.gap)
@@ -236,7 +206,7 @@ class _Layout:
             y=y - style.gap,
             font=REGULAR,
             size=style.body,
-            leading=_leading(style.body),
+            leading=line_leading(style.body, LEADING),
             **box,
         )
 
@@ -248,7 +218,7 @@ class _Layout:
             y=keep_top,
             font=BOLD,
             size=style.footnote,
-            leading=_leading(style.footnote),
+            leading=line_leading(style.footnote, LEADING),
             **box,
         )
         rule_y = keep_top + style.gap
@@ -260,26 +230,16 @@ class _Layout:
         free_bottom = rule_y + style.gap
         group = self.qr_size + style.gap / 2 + self.scan_height
         group_top = free_top - max(0.0, (free_top - free_bottom - group) / 2)
-        canvas.drawImage(
-            qr.image,
-            (PAGE_WIDTH - self.qr_size) / 2,
-            group_top - self.qr_size,
-            width=self.qr_size,
-            height=self.qr_size,
-        )
+        qr.draw(canvas, (PAGE_WIDTH - self.qr_size) / 2, group_top - self.qr_size, self.qr_size)
         draw_text_block(
             canvas,
             labels["scan"],
             y=group_top - self.qr_size - style.gap / 2,
             font=REGULAR,
             size=style.body,
-            leading=_leading(style.body),
+            leading=line_leading(style.body, LEADING),
             **box,
         )
-
-
-def _leading(size: float) -> float:
-    return round(size * 1.25, 2)
 
 
 def _code_width(code: str, size: float) -> float:

@@ -15,19 +15,43 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
-import qrcode
 from babel.core import UnknownLocaleError
 from babel.numbers import format_decimal, format_percent
-from qrcode.constants import ERROR_CORRECT_M
-from reportlab.lib.colors import Color, HexColor, black, white
+from reportlab.lib.colors import black
 from reportlab.lib.pagesizes import A3, A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from fieldapp.pdf.layout import (
+    ACCENT,
+    CELL_PAD_X,
+    CELL_PAD_Y,
+    ELLIPSIS,
+    Block,
+    Cell,
+    Frame,
+    Page,
+    Paragraph,
+    QRBand,
+    QRBlock,
+    Rule,
+    Table,
+    TableRow,
+    draw_pages,
+    draw_stack,
+    line_leading,
+    make_pairs,
+    make_paragraph,
+    new_canvas,
+    one_line,
+    shorten_lines,
+    split_paragraphs,
+    stack_height,
+)
+from fieldapp.pdf.qr import QR
 from fieldapp.pdf.text import (
     BOLD,
     REGULAR,
@@ -37,9 +61,7 @@ from fieldapp.pdf.text import (
     first_strong_direction,
     is_rtl,
     isolate,
-    line_box,
     register_fonts,
-    set_metadata,
     text_width,
     wrap_lines,
 )
@@ -117,16 +139,10 @@ POSTER_LABELS = ("poster_call", "actions", "status", "scan")
 # Optional: printed instead of the number of a suppressed row.
 DEFAULT_SUPPRESSED = "fewer than 5"
 
-ELLIPSIS = "\u2026"
-GREEN = HexColor("#0B5D3B")  # the one accent: headings, rules and bars
-GREY_RULE = HexColor("#767676")  # thin rules between table rows only
 
-QR_BORDER = 4  # modules of quiet zone on each side (the QR standard's minimum)
 MAX_FLYER_POINTS = 5
 MIN_FLYER_POINTS = 3
 MAX_POSTER_ACTIONS = 3
-
-Marker = Literal["rule", "dot", "square"]
 
 
 class ReportOverflowError(ValueError):
@@ -150,15 +166,11 @@ def render_report(doc: ReportDoc) -> bytes:
     """
     texts = _texts(doc, REPORT_LABELS, "render_report")
     register_fonts()
-    report = _Report(doc, texts, _QR.make(doc.url))
+    report = _Report(doc, texts, QR.make(doc.url))
     pages = report.paginate()
     buffer = io.BytesIO()
     canvas = _canvas(buffer, A4, doc)
-    for number, page in enumerate(pages, start=1):
-        for top, block in page:
-            block.draw(canvas, top)
-        report.draw_footer(canvas, number, len(pages))
-        canvas.showPage()
+    draw_pages(canvas, pages, report.draw_footer)
     canvas.save()
     return buffer.getvalue()
 
@@ -172,7 +184,7 @@ def render_flyer(doc: ReportDoc) -> bytes:
     """
     texts = _texts(doc, FLYER_LABELS, "render_flyer")
     register_fonts()
-    flyer = _Flyer(doc, texts, _QR.make(doc.url))
+    flyer = _Flyer(doc, texts, QR.make(doc.url))
     return _one_page(doc, A4, flyer.draw)
 
 
@@ -184,7 +196,7 @@ def render_poster(doc: ReportDoc) -> bytes:
     """
     texts = _texts(doc, POSTER_LABELS, "render_poster")
     register_fonts()
-    poster = _Poster(doc, texts, _QR.make(doc.url))
+    poster = _Poster(doc, texts, QR.make(doc.url))
     return _one_page(doc, A3, poster.draw)
 
 
@@ -206,15 +218,10 @@ def _texts(doc: ReportDoc, required: Sequence[str], caller: str) -> dict[str, st
 
 
 def _canvas(buffer: io.BytesIO, pagesize: tuple[float, float], doc: ReportDoc) -> Canvas:
-    canvas = Canvas(
-        buffer,
-        pagesize=pagesize,
-        lang=doc.language,
-        initialFontName=REGULAR,  # no unused, unembedded Helvetica in the page resources
-        pageCompression=1,
-    )
     subject = " – ".join(part for part in (doc.study.strip(), doc.area.strip()) if part)
-    set_metadata(canvas, title=doc.title.strip(), language=doc.language, subject=subject or None)
+    canvas = new_canvas(
+        buffer, pagesize, language=doc.language, title=doc.title.strip(), subject=subject or None
+    )
     canvas.setFillColor(black)
     canvas.setStrokeColor(black)
     return canvas
@@ -231,63 +238,6 @@ def _one_page(
     return buffer.getvalue()
 
 
-def _leading(size: float, factor: float = 1.4) -> float:
-    return round(size * factor, 2)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _paragraphs(body: str) -> list[str]:
-    """The paragraphs of a text with blank lines between them (single newlines are kept)."""
-    body = body.replace("\r\n", "\n").replace("\r", "\n")
-    parts = re.split(r"\n\s*\n", body)
-    return [part.strip() for part in parts if part.strip()]
-
-
-def _shorten(
-    text: str, font: str, size: float, width: float, language: str, max_lines: int
-) -> list[str]:
-    """The wrapped lines of text, at most max_lines; a cut text ends in "…"."""
-    lines = wrap_lines(text, font, size, width, language)
-    if len(lines) <= max_lines:
-        return lines
-    if max_lines <= 0:
-        return []
-    kept = lines[:max_lines]
-    last = kept[-1]
-    while True:
-        candidate = last.rstrip(" ,;:.-–—،؛") + ELLIPSIS
-        if not last or text_width(candidate, font, size, language) <= width:
-            break
-        words = last.split(" ")
-        last = " ".join(words[:-1]) if len(words) > 1 else last[:-1]
-    kept[-1] = candidate
-    return kept
-
-
-# Where a URL may break: after "/" (not inside "//") and "&", before "?" and "#".
-_URL_BREAK = re.compile(r"(?<=/)(?!/)|(?<=&)|(?=[?#])")
-
-
-def _url_lines(url: str, font: str, size: float, width: float) -> list[str]:
-    """A URL wrapped at its slashes and before its query; parts too long break anywhere."""
-    lines: list[str] = []
-    current = ""
-    for piece in (piece for piece in _URL_BREAK.split(url.strip()) if piece):
-        if text_width(current + piece, font, size, "en") <= width:
-            current += piece
-            continue
-        if current:
-            lines.append(current)
-        *full, current = wrap_lines(piece, font, size, width, "en")
-        lines.extend(full)
-    if current:
-        lines.append(current)
-    return lines
-
-
 _SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u2026])\s+")
 
 
@@ -295,13 +245,13 @@ def _summary(
     paragraph: str, font: str, size: float, width: float, language: str, max_lines: int
 ) -> list[str]:
     """The first sentences of a paragraph that fit max_lines; else the first cut with "…"."""
-    paragraph = _one_line(paragraph)
+    paragraph = one_line(paragraph)
     sentences = _SENTENCE_END.split(paragraph)
     for count in range(len(sentences), 0, -1):
         lines = wrap_lines(" ".join(sentences[:count]), font, size, width, language)
         if len(lines) <= max_lines:
             return lines
-    return _shorten(paragraph, font, size, width, language, max_lines)
+    return shorten_lines(paragraph, font, size, width, language, max_lines)
 
 
 def _number(value: int, language: str) -> str:
@@ -320,502 +270,6 @@ def _percent(value: int, language: str) -> str:
     except (UnknownLocaleError, ValueError):
         text = f"{value}%"
     return isolate(text.replace(" ", "\u00a0"))
-
-
-@dataclass(frozen=True)
-class _Frame:
-    """A column of the page: left edge, width, and the reading direction inside it."""
-
-    x: float
-    width: float
-    rtl: bool
-
-    def inset(self, start: float = 0.0, end: float = 0.0) -> _Frame:
-        """The frame narrowed at the reading start and end (right and left in Arabic)."""
-        left, right = (end, start) if self.rtl else (start, end)
-        return _Frame(self.x + left, self.width - left - right, self.rtl)
-
-    def box(self, offset: float, width: float) -> float:
-        """Left x of a box of this width, offset from the reading start."""
-        if self.rtl:
-            return self.x + self.width - offset - width
-        return self.x + offset
-
-    def start_x(self, offset: float = 0.0) -> float:
-        """The x at this distance from the reading start edge."""
-        return self.x + self.width - offset if self.rtl else self.x + offset
-
-
-# ---------------------------------------------------------------------------------------------
-# QR codes, drawn as vector squares (sharp on paper at any size)
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _QR:
-    matrix: tuple[tuple[bool, ...], ...]  # with the quiet zone
-    modules: int  # symbol width in modules, without the quiet zone
-
-    @classmethod
-    def make(cls, url: str) -> _QR:
-        maker = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QR_BORDER)
-        maker.add_data(url)
-        maker.make(fit=True)
-        matrix = tuple(tuple(bool(cell) for cell in row) for row in maker.get_matrix())
-        return cls(matrix=matrix, modules=maker.modules_count)
-
-    def size_for(self, symbol: float) -> float:
-        """Drawn width (quiet zone included) for a symbol this wide."""
-        return symbol * len(self.matrix) / self.modules
-
-    def draw(self, canvas: Canvas, x: float, y: float, size: float) -> None:
-        """Draw with the bottom-left corner of the quiet zone at (x, y)."""
-        module = size / len(self.matrix)
-        canvas.saveState()
-        canvas.setFillColor(white)
-        canvas.rect(x, y, size, size, stroke=0, fill=1)
-        canvas.setFillColor(black)
-        # One path: neighbouring squares render without hairline seams between them.
-        path = canvas.beginPath()
-        top = y + size
-        for row_index, row in enumerate(self.matrix):
-            column = 0
-            while column < len(row):
-                if not row[column]:
-                    column += 1
-                    continue
-                start = column
-                while column < len(row) and row[column]:
-                    column += 1
-                path.rect(
-                    x + start * module,
-                    top - (row_index + 1) * module,
-                    (column - start) * module,
-                    module,
-                )
-        canvas.drawPath(path, stroke=0, fill=1)
-        canvas.restoreState()
-
-
-# ---------------------------------------------------------------------------------------------
-# Blocks: things stacked down a page
-# ---------------------------------------------------------------------------------------------
-
-
-class _Block:
-    """Something drawn with its top at a given y; pagination needs its height."""
-
-    height: float
-    space_before: float
-    keep_with_next: bool
-
-    def draw(self, canvas: Canvas, top: float) -> None:
-        raise NotImplementedError
-
-    def min_height(self) -> float:
-        """The smallest first part that may end a page (the whole block, if it cannot split)."""
-        return self.height
-
-    def split(self, room: float) -> tuple[_Block, _Block] | None:
-        """A first part at most room high and the rest, or None."""
-        return None
-
-
-@dataclass
-class _Paragraph(_Block):
-    """Wrapped lines in a frame; long ones split between pages, at least 2 lines each side."""
-
-    lines: list[str]
-    font: str
-    size: float
-    language: str
-    frame: _Frame
-    leading: float
-    color: Color = black
-    align: Align = "start"
-    space_before: float = 0.0
-    keep_with_next: bool = False
-    marker: Marker | None = None  # drawn in the gap before the frame (see marker_x)
-    marker_x: float = 0.0  # centre of the marker
-    ltr: bool = False  # a URL: left to right also in Arabic, aligned to the reading start
-
-    def __post_init__(self) -> None:
-        self.height = block_height(len(self.lines), self.font, self.size, self.leading)
-
-    def draw(self, canvas: Canvas, top: float) -> None:
-        if self.marker is not None:
-            self._draw_marker(canvas, top)
-        if not self.lines:
-            return
-        language, align = self.language, self.align
-        if self.ltr:
-            language = "en"
-            if align == "start" and self.frame.rtl:
-                align = "end"
-        canvas.setFillColor(self.color)
-        draw_text_block(
-            canvas,
-            "\n".join(self.lines),
-            x=self.frame.x,
-            y=top,
-            width=self.frame.width,
-            font=self.font,
-            size=self.size,
-            leading=self.leading,
-            language=language,
-            align=align,
-        )
-        canvas.setFillColor(black)
-
-    def _draw_marker(self, canvas: Canvas, top: float) -> None:
-        canvas.saveState()
-        canvas.setFillColor(GREEN)
-        canvas.setStrokeColor(GREEN)
-        ascent, _descent = line_box(self.font, self.size)
-        middle = top - ascent + self.size * 0.36  # about half the x-height above the baseline
-        if self.marker == "rule":
-            canvas.setLineWidth(3)
-            canvas.line(self.marker_x, top, self.marker_x, top - self.height)
-        elif self.marker == "dot":
-            canvas.circle(self.marker_x, middle, self.size * 0.17, stroke=0, fill=1)
-        else:
-            side = self.size * 0.42
-            canvas.rect(self.marker_x - side / 2, middle - side / 2, side, side, stroke=0, fill=1)
-        canvas.restoreState()
-
-    def min_height(self) -> float:
-        if len(self.lines) < 4:
-            return self.height
-        return block_height(2, self.font, self.size, self.leading)
-
-    def split(self, room: float) -> tuple[_Block, _Block] | None:
-        count = len(self.lines)
-        if count < 4:
-            return None
-        fitting = 0
-        while fitting < count and (
-            block_height(fitting + 1, self.font, self.size, self.leading) <= room
-        ):
-            fitting += 1
-        fitting = min(fitting, count - 2)
-        if fitting < 2:
-            return None
-        tail_marker = "rule" if self.marker == "rule" else None
-        head = replace(self, lines=self.lines[:fitting], keep_with_next=False)
-        tail = replace(self, lines=self.lines[fitting:], space_before=0.0, marker=tail_marker)
-        return head, tail
-
-
-def _paragraph(
-    text: str,
-    font: str,
-    size: float,
-    language: str,
-    frame: _Frame,
-    *,
-    leading: float | None = None,
-    max_lines: int | None = None,
-    **options: object,
-) -> _Paragraph:
-    """A _Paragraph of text wrapped to the frame (cut to max_lines with "…" if given).
-
-    With ltr=True the text is a URL: wrapped at its slashes, left to right in every language.
-    """
-    if options.get("ltr"):
-        lines = _url_lines(text, font, size, frame.width)
-        if max_lines is not None and len(lines) > max_lines:
-            lines = _shorten(" ".join(lines), font, size, frame.width, "en", max_lines)
-    elif max_lines is None:
-        lines = wrap_lines(text, font, size, frame.width, language)
-    else:
-        lines = _shorten(_one_line(text), font, size, frame.width, language, max_lines)
-    return _Paragraph(
-        lines=lines,
-        font=font,
-        size=size,
-        language=language,
-        frame=frame,
-        leading=leading if leading is not None else _leading(size),
-        **options,  # type: ignore[arg-type]
-    )
-
-
-@dataclass
-class _Rule(_Block):
-    frame: _Frame
-    width: float = 1.0
-    color: Color = black
-    space_before: float = 0.0
-    keep_with_next: bool = False
-    space_after: float = 0.0
-
-    def __post_init__(self) -> None:
-        self.height = self.width + self.space_after
-
-    def draw(self, canvas: Canvas, top: float) -> None:
-        canvas.saveState()
-        canvas.setStrokeColor(self.color)
-        canvas.setLineWidth(self.width)
-        y = top - self.width / 2
-        canvas.line(self.frame.x, y, self.frame.x + self.frame.width, y)
-        canvas.restoreState()
-
-
-@dataclass(frozen=True)
-class _Cell:
-    first: int  # first and last column (reading order) the cell spans
-    last: int
-    lines: tuple[str, ...]
-    font: str
-    size: float
-    align: Align = "start"
-
-
-@dataclass(frozen=True)
-class _TableRow:
-    cells: tuple[_Cell, ...]
-    height: float
-    bar: int | None = None  # percent, drawn in the last column
-    rule_width: float = 0.5
-    rule_color: Color = GREY_RULE
-
-
-CELL_PAD_X = 5.0
-CELL_PAD_Y = 6.0
-PAIR_GAP = 16.0  # between a label and its value in an action card
-
-
-@dataclass
-class _Table(_Block):
-    """A figure as a table: label, count, percent and a bar; mirrored right to left."""
-
-    frame: _Frame
-    language: str
-    widths: tuple[float, ...]  # reading order
-    header: _TableRow
-    rows: list[_TableRow]
-    space_before: float = 0.0
-    keep_with_next: bool = False
-
-    def __post_init__(self) -> None:
-        self.height = self.header.height + sum(row.height for row in self.rows)
-
-    def span(self, first: int, last: int) -> tuple[float, float]:
-        offset = sum(self.widths[:first])
-        width = sum(self.widths[first : last + 1])
-        return self.frame.box(offset, width), width
-
-    def draw(self, canvas: Canvas, top: float) -> None:
-        y = top
-        for row in (self.header, *self.rows):
-            self._draw_row(canvas, row, y)
-            y -= row.height
-
-    def _draw_row(self, canvas: Canvas, row: _TableRow, top: float) -> None:
-        for cell in row.cells:
-            x, width = self.span(cell.first, cell.last)
-            draw_text_block(
-                canvas,
-                "\n".join(cell.lines),
-                x=x + CELL_PAD_X,
-                y=top - CELL_PAD_Y,
-                width=width - 2 * CELL_PAD_X,
-                font=cell.font,
-                size=cell.size,
-                leading=_leading(cell.size, 1.3),
-                language=self.language,
-                align=cell.align,
-            )
-        if row.bar is not None:
-            self._draw_bar(canvas, row, top)
-        bottom = top - row.height
-        canvas.saveState()
-        canvas.setStrokeColor(row.rule_color)
-        canvas.setLineWidth(row.rule_width)
-        canvas.line(self.frame.x, bottom, self.frame.x + self.frame.width, bottom)
-        canvas.restoreState()
-
-    def _draw_bar(self, canvas: Canvas, row: _TableRow, top: float) -> None:
-        """A bar growing from the reading start: right to left in Arabic."""
-        column = len(self.widths) - 1
-        x, width = self.span(column, column)
-        track = width - 2 * CELL_PAD_X
-        size = row.cells[0].size
-        ascent, _descent = line_box(REGULAR, size)
-        height = size * 0.8
-        middle = top - CELL_PAD_Y - ascent + size * 0.36
-        bottom = middle - height / 2
-        filled = track * max(0, min(100, row.bar or 0)) / 100
-        start = x + CELL_PAD_X
-        canvas.saveState()
-        canvas.setStrokeColor(black)
-        canvas.setLineWidth(0.6)
-        canvas.rect(start, bottom, track, height, stroke=1, fill=0)
-        if filled > 0:
-            canvas.setFillColor(GREEN)
-            left = start + track - filled if self.frame.rtl else start
-            canvas.rect(left, bottom, filled, height, stroke=0, fill=1)
-        canvas.restoreState()
-
-    def min_height(self) -> float:
-        if len(self.rows) < 4:
-            return self.height
-        return self.header.height + self.rows[0].height + self.rows[1].height
-
-    def split(self, room: float) -> tuple[_Block, _Block] | None:
-        count = len(self.rows)
-        if count < 4:
-            return None
-        used, fitting = self.header.height, 0
-        while fitting < count and used + self.rows[fitting].height <= room:
-            used += self.rows[fitting].height
-            fitting += 1
-        fitting = min(fitting, count - 2)
-        if fitting < 2:
-            return None
-        head = replace(self, rows=self.rows[:fitting], keep_with_next=False)
-        tail = replace(self, rows=self.rows[fitting:], space_before=0.0)
-        return head, tail  # the header is repeated on the next page
-
-
-@dataclass
-class _Pairs(_Block):
-    """Label and value side by side, label at the reading start: owner, due date, status."""
-
-    frame: _Frame
-    language: str
-    rows: list[tuple[list[str], list[str]]]
-    label_width: float
-    size: float
-    space_before: float = 0.0
-    keep_with_next: bool = False
-    gap: float = 4.0
-
-    def __post_init__(self) -> None:
-        leading = _leading(self.size)
-        self.height = sum(
-            block_height(max(len(label), len(value)), BOLD, self.size, leading)
-            for label, value in self.rows
-        ) + self.gap * max(0, len(self.rows) - 1)
-
-    def draw(self, canvas: Canvas, top: float) -> None:
-        leading = _leading(self.size)
-        value_frame = self.frame.inset(start=self.label_width)
-        label_x = self.frame.box(0, self.label_width)
-        y = top
-        for label, value in self.rows:
-            for lines, font, x, width in (
-                (label, BOLD, label_x, self.label_width - PAIR_GAP),
-                (value, REGULAR, value_frame.x, value_frame.width),
-            ):
-                if self.frame.rtl and font == BOLD:
-                    x += PAIR_GAP
-                draw_text_block(
-                    canvas,
-                    "\n".join(lines),
-                    x=x,
-                    y=y,
-                    width=width,
-                    font=font,
-                    size=self.size,
-                    leading=leading,
-                    language=self.language,
-                )
-            y -= block_height(max(len(label), len(value)), BOLD, self.size, leading) + self.gap
-
-
-def _pairs(
-    pairs: Sequence[tuple[str, str]], size: float, language: str, frame: _Frame, **options: object
-) -> _Pairs:
-    """Label column as wide as the widest label (at most 40 % of the frame)."""
-    label_width = min(
-        max(text_width(label, BOLD, size, language) for label, _value in pairs) + PAIR_GAP + 2,
-        frame.width * 0.4,
-    )
-    value_width = frame.width - label_width
-    rows = [
-        (
-            wrap_lines(label, BOLD, size, label_width - PAIR_GAP, language),
-            wrap_lines(value, REGULAR, size, value_width, language) or [""],
-        )
-        for label, value in pairs
-    ]
-    return _Pairs(
-        frame=frame,
-        language=language,
-        rows=rows,
-        label_width=label_width,
-        size=size,
-        **options,  # type: ignore[arg-type]
-    )
-
-
-@dataclass
-class _QRBlock(_Block):
-    """The QR code centred, the call to scan above it and the URL below it."""
-
-    qr: _QR
-    size: float
-    frame: _Frame
-    caption: _Paragraph
-    url: _Paragraph
-    space_before: float = 0.0
-    keep_with_next: bool = False
-    gap: float = 6.0
-
-    def __post_init__(self) -> None:
-        self.height = self.caption.height + self.size + self.url.height + 2 * self.gap
-
-    def draw(self, canvas: Canvas, top: float) -> None:
-        self.caption.draw(canvas, top)
-        y = top - self.caption.height - self.gap
-        self.qr.draw(
-            canvas, self.frame.x + (self.frame.width - self.size) / 2, y - self.size, self.size
-        )
-        self.url.draw(canvas, y - self.size - self.gap)
-
-
-@dataclass
-class _QRBand(_Block):
-    """The QR code at the reading end, texts beside it at the start, centred vertically."""
-
-    qr: _QR
-    size: float
-    frame: _Frame
-    texts: list[_Block]
-    gap: float
-    space_before: float = 0.0
-    keep_with_next: bool = False
-
-    def __post_init__(self) -> None:
-        self.height = max(self.size, _stack_height(self.texts))
-
-    def draw(self, canvas: Canvas, top: float) -> None:
-        qr_x = self.frame.box(self.frame.width - self.size, self.size)
-        self.qr.draw(canvas, qr_x, top - self.size - (self.height - self.size) / 2, self.size)
-        texts = self.height - (self.height - _stack_height(self.texts)) / 2
-        _draw_stack(canvas, self.texts, top - self.height + texts)
-
-    @staticmethod
-    def text_frame(frame: _Frame, size: float, gap: float) -> _Frame:
-        return frame.inset(end=size + gap)
-
-
-def _stack_height(blocks: Sequence[_Block]) -> float:
-    return sum(
-        block.height + (block.space_before if index else 0.0) for index, block in enumerate(blocks)
-    )
-
-
-def _draw_stack(canvas: Canvas, blocks: Sequence[_Block], top: float) -> float:
-    """Draw blocks one under the other; returns the bottom of the last."""
-    y = top
-    for index, block in enumerate(blocks):
-        if index:
-            y -= block.space_before
-        block.draw(canvas, y)
-        y -= block.height
-    return y
 
 
 # ---------------------------------------------------------------------------------------------
@@ -843,21 +297,19 @@ R_FOOTER_GAP = 14.0  # between the text and the footer rule
 INDENT = 22.0
 MAX_NUMBER_COLUMN = 0.22  # of the content width, for the count and percent columns
 
-Page = list[tuple[float, _Block]]
-
 
 class _Report:
-    def __init__(self, doc: ReportDoc, texts: Mapping[str, str], qr: _QR) -> None:
+    def __init__(self, doc: ReportDoc, texts: Mapping[str, str], qr: QR) -> None:
         self.doc = doc
         self.texts = texts
         self.qr = qr
         self.language = doc.language
-        self.frame = _Frame(R_MARGIN_X, R_CONTENT, is_rtl(doc.language))
+        self.frame = Frame(R_MARGIN_X, R_CONTENT, is_rtl(doc.language))
         self.footer_qr = qr.size_for(R_FOOTER_QR)
 
     # Layout -------------------------------------------------------------------------------
 
-    def blocks(self) -> list[_Block]:
+    def blocks(self) -> list[Block]:
         blocks = self._title()
         for section in self.doc.sections:
             blocks += self._section(section)
@@ -876,47 +328,47 @@ class _Report:
         blocks.append(self._end())
         return blocks
 
-    def _text(self, text: str, font: str, size: float, **options: object) -> _Paragraph:
+    def _text(self, text: str, font: str, size: float, **options: object) -> Paragraph:
         frame = options.pop("frame", self.frame)
-        return _paragraph(text, font, size, self.language, frame, **options)  # type: ignore[arg-type]
+        return make_paragraph(text, font, size, self.language, frame, **options)  # type: ignore[arg-type]
 
-    def _title(self) -> list[_Block]:
+    def _title(self) -> list[Block]:
         doc = self.doc
-        blocks: list[_Block] = []
+        blocks: list[Block] = []
         if doc.study.strip():
-            blocks.append(self._text(doc.study, BOLD, R_KICKER, color=GREEN))
+            blocks.append(self._text(doc.study, BOLD, R_KICKER, color=ACCENT))
         blocks.append(
-            self._text(doc.title, BOLD, R_TITLE, leading=_leading(R_TITLE, 1.2), space_before=8)
+            self._text(doc.title, BOLD, R_TITLE, leading=line_leading(R_TITLE, 1.2), space_before=8)
         )
         if doc.area.strip():
             blocks.append(self._text(doc.area, REGULAR, R_AREA, space_before=8))
-        blocks.append(_Rule(self.frame, width=2.5, color=GREEN, space_before=14))
+        blocks.append(Rule(self.frame, width=2.5, color=ACCENT, space_before=14))
         return blocks
 
-    def _h2(self, text: str) -> _Paragraph:
+    def _h2(self, text: str) -> Paragraph:
         return self._text(
             text,
             BOLD,
             R_H2,
-            leading=_leading(R_H2, 1.25),
-            color=GREEN,
+            leading=line_leading(R_H2, 1.25),
+            color=ACCENT,
             space_before=30,
             keep_with_next=True,
         )
 
-    def _section(self, section: Section) -> list[_Block]:
-        blocks: list[_Block] = [self._h2(section.heading)]
-        for index, paragraph in enumerate(_paragraphs(section.body)):
+    def _section(self, section: Section) -> list[Block]:
+        blocks: list[Block] = [self._h2(section.heading)]
+        for index, paragraph in enumerate(split_paragraphs(section.body)):
             blocks.append(self._text(paragraph, REGULAR, R_BODY, space_before=12 if index else 10))
         return blocks
 
-    def _figure(self, figure: Figure) -> list[_Block]:
-        blocks: list[_Block] = [
+    def _figure(self, figure: Figure) -> list[Block]:
+        blocks: list[Block] = [
             self._text(
                 figure.title,
                 BOLD,
                 R_H3,
-                leading=_leading(R_H3, 1.25),
+                leading=line_leading(R_H3, 1.25),
                 space_before=20,
                 keep_with_next=True,
             )
@@ -933,7 +385,7 @@ class _Report:
             blocks.append(self._text(figure.note, REGULAR, R_SMALL, space_before=8))
         return blocks
 
-    def _table(self, figure: Figure) -> _Table:
+    def _table(self, figure: Figure) -> Table:
         language, texts = self.language, self.texts
         numbers = [
             text
@@ -963,16 +415,16 @@ class _Report:
         label_width = R_CONTENT - count_width - percent_width - bar_width
         widths = (label_width, count_width, percent_width, bar_width)
 
-        def cell(first: int, last: int, text: str, font: str, align: Align = "start") -> _Cell:
+        def cell(first: int, last: int, text: str, font: str, align: Align = "start") -> Cell:
             width = sum(widths[first : last + 1]) - 2 * CELL_PAD_X
             lines = tuple(wrap_lines(text, font, R_CELL, width, language))
-            return _Cell(first, last, lines, font, R_CELL, align)
+            return Cell(first, last, lines, font, R_CELL, align)
 
-        def row(cells: Sequence[_Cell], bar: int | None = None, **rule: object) -> _TableRow:
+        def row(cells: Sequence[Cell], bar: int | None = None, **rule: object) -> TableRow:
             tallest = max(
-                block_height(len(c.lines), c.font, c.size, _leading(c.size, 1.3)) for c in cells
+                block_height(len(c.lines), c.font, c.size, line_leading(c.size, 1.3)) for c in cells
             )
-            return _TableRow(tuple(cells), tallest + 2 * CELL_PAD_Y, bar, **rule)  # type: ignore[arg-type]
+            return TableRow(tuple(cells), tallest + 2 * CELL_PAD_Y, bar, **rule)  # type: ignore[arg-type]
 
         header = row(
             [
@@ -993,9 +445,9 @@ class _Report:
             if item.percent is not None:
                 cells.append(cell(2, 2, _percent(item.percent, language), REGULAR, "center"))
             rows.append(row(cells, item.percent))
-        return _Table(self.frame, language, widths, header, rows)
+        return Table(self.frame, language, widths, header, rows)
 
-    def _quote(self, quote: str) -> _Paragraph:
+    def _quote(self, quote: str) -> Paragraph:
         """Larger type, indented, with a green rule at the reading start. Not slanted: the
         shipped font has no italic, Arabic has no italic convention, and slanted type is harder
         to read for the readers this report is written for.
@@ -1009,27 +461,27 @@ class _Report:
             language = "ar"
         elif direction == "ltr" and is_rtl(language):
             language = "en"
-        return _paragraph(
-            _one_line(quote),
+        return make_paragraph(
+            one_line(quote),
             REGULAR,
             R_QUOTE,
             language,
             self.frame.inset(start=INDENT, end=INDENT),
-            leading=_leading(R_QUOTE, 1.45),
+            leading=line_leading(R_QUOTE, 1.45),
             space_before=18,
             marker="rule",
             marker_x=self.frame.start_x(6),
         )
 
-    def _action(self, action: ActionItem) -> list[_Block]:
+    def _action(self, action: ActionItem) -> list[Block]:
         texts = self.texts
-        blocks: list[_Block] = [
-            _Rule(self.frame, width=0.8, space_before=22, keep_with_next=True, space_after=10),
+        blocks: list[Block] = [
+            Rule(self.frame, width=0.8, space_before=22, keep_with_next=True, space_after=10),
             self._text(
                 action.title,
                 BOLD,
                 R_H3,
-                leading=_leading(R_H3, 1.25),
+                leading=line_leading(R_H3, 1.25),
                 keep_with_next=True,
             ),
         ]
@@ -1040,14 +492,14 @@ class _Report:
         ]
         filled = [(label, value) for label, value in pairs if value.strip()]
         if filled:
-            blocks.append(_pairs(filled, R_BODY, self.language, self.frame, space_before=8))
+            blocks.append(make_pairs(filled, R_BODY, self.language, self.frame, space_before=8))
         updates = [update for update in action.updates if update.strip()]
         if updates:
             blocks.append(self._text(texts["updates"], BOLD, R_BODY, space_before=10))
             for update in updates:
                 blocks.append(
                     self._text(
-                        _one_line(update),
+                        one_line(update),
                         REGULAR,
                         R_BODY,
                         frame=self.frame.inset(start=INDENT),
@@ -1062,10 +514,10 @@ class _Report:
         blocks[-1].keep_with_next = False
         return blocks
 
-    def _end(self) -> _Block:
+    def _end(self) -> Block:
         caption = self._text(self.texts["scan"], BOLD, R_H3, align="center")
         url = self._text(self.doc.url, REGULAR, R_SMALL, align="center", ltr=True)
-        return _QRBlock(
+        return QRBlock(
             self.qr,
             self.qr.size_for(R_END_QR),
             self.frame,
@@ -1078,7 +530,7 @@ class _Report:
     # Pages --------------------------------------------------------------------------------
 
     def footer_line_height(self) -> float:
-        return block_height(1, REGULAR, R_SMALL, _leading(R_SMALL))
+        return block_height(1, REGULAR, R_SMALL, line_leading(R_SMALL))
 
     def bottom(self, page: int) -> float:
         """The lowest y the text of this page may reach."""
@@ -1099,10 +551,10 @@ class _Report:
             pages.append([])
             y = top
 
-        def gap(block: _Block) -> float:
+        def gap(block: Block) -> float:
             return block.space_before if pages[-1] else 0.0
 
-        def place(block: _Block) -> None:
+        def place(block: Block) -> None:
             nonlocal y
             while True:
                 room = y - gap(block) - self.bottom(len(pages))
@@ -1143,7 +595,7 @@ class _Report:
         page_width = text_width(page_text, REGULAR, R_SMALL, language) + 2
         rule_y = self.bottom(number) - R_FOOTER_GAP
         canvas.saveState()
-        canvas.setStrokeColor(GREEN)
+        canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(1)
         canvas.line(frame.x, rule_y, frame.x + frame.width, rule_y)
         canvas.restoreState()
@@ -1155,31 +607,35 @@ class _Report:
             width=page_width,
             font=REGULAR,
             size=R_SMALL,
-            leading=_leading(R_SMALL),
+            leading=line_leading(R_SMALL),
             language=language,
             align="end",
         )
         start = frame.inset(end=page_width + 16)
         if number != 1:
-            title = _shorten(_one_line(self.doc.title), REGULAR, R_SMALL, start.width, language, 1)
-            _paragraph("\n".join(title), REGULAR, R_SMALL, language, start).draw(
+            title = shorten_lines(
+                one_line(self.doc.title), REGULAR, R_SMALL, start.width, language, 1
+            )
+            make_paragraph("\n".join(title), REGULAR, R_SMALL, language, start).draw(
                 canvas, R_MARGIN_BOTTOM + line
             )
             return
         size = self.footer_qr
         self.qr.draw(canvas, frame.box(0, size), R_MARGIN_BOTTOM, size)
         beside = start.inset(start=size + 10)
-        texts: list[_Block] = [
-            _paragraph(self.texts["scan"], BOLD, R_SMALL, language, beside, max_lines=2),
-            _paragraph(self.doc.url, REGULAR, R_SMALL, language, beside, ltr=True, space_before=2),
+        texts: list[Block] = [
+            make_paragraph(self.texts["scan"], BOLD, R_SMALL, language, beside, max_lines=2),
+            make_paragraph(
+                self.doc.url, REGULAR, R_SMALL, language, beside, ltr=True, space_before=2
+            ),
         ]
-        height = _stack_height(texts)
-        _draw_stack(canvas, texts, R_MARGIN_BOTTOM + (size + height) / 2)
+        height = stack_height(texts)
+        draw_stack(canvas, texts, R_MARGIN_BOTTOM + (size + height) / 2)
 
 
-def _groups(blocks: Sequence[_Block]) -> Iterator[list[_Block]]:
+def _groups(blocks: Sequence[Block]) -> Iterator[list[Block]]:
     """Runs of blocks chained by keep_with_next."""
-    group: list[_Block] = []
+    group: list[Block] = []
     for block in blocks:
         group.append(block)
         if not block.keep_with_next:
@@ -1214,12 +670,12 @@ class _FlyerPlan:
 
 
 class _Flyer:
-    def __init__(self, doc: ReportDoc, texts: Mapping[str, str], qr: _QR) -> None:
+    def __init__(self, doc: ReportDoc, texts: Mapping[str, str], qr: QR) -> None:
         self.doc, self.texts, self.qr = doc, texts, qr
         self.language = doc.language
         width, height = A4
         self.page_height = height
-        self.frame = _Frame(F_MARGIN, width - 2 * F_MARGIN, is_rtl(doc.language))
+        self.frame = Frame(F_MARGIN, width - 2 * F_MARGIN, is_rtl(doc.language))
 
     def plans(self) -> Iterator[_FlyerPlan]:
         """From the fullest flyer to the most compact one: shorter key points, a smaller
@@ -1244,34 +700,34 @@ class _Flyer:
         room = top - F_MARGIN - band.height - 20
         for plan in self.plans():
             blocks = self.blocks(plan)
-            if _stack_height(blocks) <= room:
+            if stack_height(blocks) <= room:
                 break
-        _draw_stack(canvas, blocks, top)
+        draw_stack(canvas, blocks, top)
         rule_y = F_MARGIN + band.height + 12
-        _Rule(self.frame, width=2, color=GREEN).draw(canvas, rule_y + 1)
+        Rule(self.frame, width=2, color=ACCENT).draw(canvas, rule_y + 1)
         band.draw(canvas, F_MARGIN + band.height)
 
-    def _text(self, text: str, font: str, size: float, **options: object) -> _Paragraph:
+    def _text(self, text: str, font: str, size: float, **options: object) -> Paragraph:
         frame = options.pop("frame", self.frame)
-        return _paragraph(text, font, size, self.language, frame, **options)  # type: ignore[arg-type]
+        return make_paragraph(text, font, size, self.language, frame, **options)  # type: ignore[arg-type]
 
-    def blocks(self, plan: _FlyerPlan) -> list[_Block]:
+    def blocks(self, plan: _FlyerPlan) -> list[Block]:
         doc, texts = self.doc, self.texts
-        blocks: list[_Block] = []
+        blocks: list[Block] = []
         kicker = " · ".join(part.strip() for part in (doc.study, doc.area) if part.strip())
         if kicker:
-            blocks.append(self._text(kicker, BOLD, F_KICKER, color=GREEN, max_lines=2))
+            blocks.append(self._text(kicker, BOLD, F_KICKER, color=ACCENT, max_lines=2))
         blocks.append(
             self._text(
                 doc.title,
                 BOLD,
                 plan.title_size,
-                leading=_leading(plan.title_size, 1.2),
+                leading=line_leading(plan.title_size, 1.2),
                 max_lines=3,
                 space_before=8,
             )
         )
-        blocks.append(_Rule(self.frame, width=2, color=GREEN, space_before=12))
+        blocks.append(Rule(self.frame, width=2, color=ACCENT, space_before=12))
         blocks.append(
             self._text(texts["flyer_intro"], REGULAR, F_INTRO, max_lines=3, space_before=12)
         )
@@ -1289,25 +745,25 @@ class _Flyer:
                     marker_x=self.frame.start_x(7),
                 )
             )
-            first = next(iter(_paragraphs(section.body)), "")
+            first = next(iter(split_paragraphs(section.body)), "")
             if plan.point_lines and first:
                 lines = _summary(
                     first, REGULAR, F_BODY, inner.width, self.language, plan.point_lines
                 )
                 blocks.append(
-                    _Paragraph(
+                    Paragraph(
                         lines,
                         REGULAR,
                         F_BODY,
                         self.language,
                         inner,
-                        _leading(F_BODY),
+                        line_leading(F_BODY),
                         space_before=5,
                     )
                 )
         if plan.actions:
             blocks.append(
-                self._text(texts["actions"], BOLD, F_H2, color=GREEN, max_lines=2, space_before=20)
+                self._text(texts["actions"], BOLD, F_H2, color=ACCENT, max_lines=2, space_before=20)
             )
             for action in doc.actions[: plan.actions]:
                 blocks.append(
@@ -1330,17 +786,17 @@ class _Flyer:
                 blocks.append(self._text(ELLIPSIS, BOLD, F_BODY, frame=inner, space_before=4))
         return blocks
 
-    def band(self) -> _QRBand:
+    def band(self) -> QRBand:
         size = self.qr.size_for(F_QR)
         gap = 18.0
-        frame = _QRBand.text_frame(self.frame, size, gap)
-        texts: list[_Block] = [
+        frame = QRBand.text_frame(self.frame, size, gap)
+        texts: list[Block] = [
             self._text(self.texts["scan"], BOLD, F_SCAN, frame=frame, max_lines=4),
             self._text(
                 self.doc.url, REGULAR, F_BODY, frame=frame, ltr=True, max_lines=4, space_before=8
             ),
         ]
-        return _QRBand(self.qr, size, self.frame, texts, gap)
+        return QRBand(self.qr, size, self.frame, texts, gap)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1365,12 +821,12 @@ class _PosterPlan:
 
 
 class _Poster:
-    def __init__(self, doc: ReportDoc, texts: Mapping[str, str], qr: _QR) -> None:
+    def __init__(self, doc: ReportDoc, texts: Mapping[str, str], qr: QR) -> None:
         self.doc, self.texts, self.qr = doc, texts, qr
         self.language = doc.language
         width, height = A3
         self.page_height = height
-        self.frame = _Frame(P_MARGIN, width - 2 * P_MARGIN, is_rtl(doc.language))
+        self.frame = Frame(P_MARGIN, width - 2 * P_MARGIN, is_rtl(doc.language))
 
     def plans(self) -> Iterator[_PosterPlan]:
         """From the fullest poster to the most compact: a smaller title (still huge) before
@@ -1382,51 +838,51 @@ class _Poster:
         for count in range(actions - 1, -1, -1):
             yield _PosterPlan(P_TITLES[-1], count, 1)
 
-    def _text(self, text: str, font: str, size: float, **options: object) -> _Paragraph:
+    def _text(self, text: str, font: str, size: float, **options: object) -> Paragraph:
         frame = options.pop("frame", self.frame)
-        return _paragraph(text, font, size, self.language, frame, **options)  # type: ignore[arg-type]
+        return make_paragraph(text, font, size, self.language, frame, **options)  # type: ignore[arg-type]
 
     def draw(self, canvas: Canvas) -> None:
         bottom = self.bottom()
         top = self.page_height - P_MARGIN
-        room = top - P_MARGIN - _stack_height(bottom) - 30
+        room = top - P_MARGIN - stack_height(bottom) - 30
         for plan in self.plans():
             blocks = self.blocks(plan)
-            if _stack_height(blocks) <= room:
+            if stack_height(blocks) <= room:
                 break
-        _draw_stack(canvas, blocks, top)
-        _draw_stack(canvas, bottom, P_MARGIN + _stack_height(bottom))
+        draw_stack(canvas, blocks, top)
+        draw_stack(canvas, bottom, P_MARGIN + stack_height(bottom))
 
-    def blocks(self, plan: _PosterPlan) -> list[_Block]:
+    def blocks(self, plan: _PosterPlan) -> list[Block]:
         doc, texts = self.doc, self.texts
-        blocks: list[_Block] = []
+        blocks: list[Block] = []
         kicker = " · ".join(part.strip() for part in (doc.study, doc.area) if part.strip())
         if kicker:
-            blocks.append(self._text(kicker, BOLD, P_KICKER, color=GREEN, max_lines=2))
+            blocks.append(self._text(kicker, BOLD, P_KICKER, color=ACCENT, max_lines=2))
         blocks.append(
             self._text(
                 doc.title,
                 BOLD,
                 plan.title_size,
-                leading=_leading(plan.title_size, 1.15),
+                leading=line_leading(plan.title_size, 1.15),
                 max_lines=3,
                 space_before=14,
             )
         )
-        blocks.append(_Rule(self.frame, width=4, color=GREEN, space_before=22))
+        blocks.append(Rule(self.frame, width=4, color=ACCENT, space_before=22))
         blocks.append(
             self._text(
                 texts["poster_call"],
                 BOLD,
                 P_CALL,
-                leading=_leading(P_CALL, 1.2),
+                leading=line_leading(P_CALL, 1.2),
                 max_lines=3,
                 space_before=26,
             )
         )
         if plan.actions:
             blocks.append(
-                self._text(texts["actions"], BOLD, P_H2, color=GREEN, max_lines=2, space_before=36)
+                self._text(texts["actions"], BOLD, P_H2, color=ACCENT, max_lines=2, space_before=36)
             )
             inner = self.frame.inset(start=34)
             for action in doc.actions[: plan.actions]:
@@ -1436,7 +892,7 @@ class _Poster:
                         BOLD,
                         P_ACTION,
                         frame=inner,
-                        leading=_leading(P_ACTION, 1.25),
+                        leading=line_leading(P_ACTION, 1.25),
                         max_lines=plan.action_lines,
                         space_before=16,
                         marker="square",
@@ -1449,17 +905,22 @@ class _Poster:
                 )
         return blocks
 
-    def bottom(self) -> list[_Block]:
+    def bottom(self) -> list[Block]:
         """The green rule, the QR band with the call to scan, the URL in full."""
         size = self.qr.size_for(P_QR)
         gap = 28.0
-        frame = _QRBand.text_frame(self.frame, size, gap)
+        frame = QRBand.text_frame(self.frame, size, gap)
         scan = self._text(
-            self.texts["scan"], BOLD, P_H2, frame=frame, leading=_leading(P_H2, 1.25), max_lines=6
+            self.texts["scan"],
+            BOLD,
+            P_H2,
+            frame=frame,
+            leading=line_leading(P_H2, 1.25),
+            max_lines=6,
         )
         url_size = P_TEXT
         return [
-            _Rule(self.frame, width=4, color=GREEN, space_after=14),
-            _QRBand(self.qr, size, self.frame, [scan], gap),
+            Rule(self.frame, width=4, color=ACCENT, space_after=14),
+            QRBand(self.qr, size, self.frame, [scan], gap),
             self._text(self.doc.url, REGULAR, url_size, ltr=True, max_lines=3, space_before=8),
         ]

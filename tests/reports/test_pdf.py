@@ -13,6 +13,7 @@ from bidi import get_display
 from PIL import Image
 
 from fieldapp.i18n import LANGUAGE_CODES
+from fieldapp.pdf.qr import QR
 from fieldapp.pdf.text import REGULAR, isolate, line_box
 from fieldapp.reports import pdf as report_pdf
 from fieldapp.reports.pdf import (
@@ -807,7 +808,7 @@ def test_no_page_of_the_report_ends_with_a_heading(language: str, paragraphs: in
     )
     doc = _doc(language, sections=sections, quotes=doc.quotes * paragraphs)
     texts = report_pdf._texts(doc, report_pdf.REPORT_LABELS, "test")
-    pages = report_pdf._Report(doc, texts, report_pdf._QR.make(doc.url)).paginate()
+    pages = report_pdf._Report(doc, texts, QR.make(doc.url)).paginate()
     assert len(pages) > 2
     for page in pages:
         _top, last = page[-1]
