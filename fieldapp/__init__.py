@@ -102,6 +102,19 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
+    # Cross-domain reactions (fieldapp/common/signals.py): each domain connects its own
+    # receivers here, not when a module is imported. Connecting again (tests build many
+    # apps) keeps a single connection.
+    from fieldapp.analysis import services as analysis_services
+    from fieldapp.compensation import services as compensation_services
+    from fieldapp.consent import services as consent_services
+    from fieldapp.fieldwork import interviews
+
+    consent_services.connect_signals()
+    interviews.connect_signals()
+    analysis_services.connect_signals()
+    compensation_services.connect_signals()
+
     from fieldapp.cli import register_cli
 
     register_cli(app)

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from fieldapp.accounts.access import recent_login_required
 from fieldapp.analysis import services
 from fieldapp.analysis.models import Code, Coding
-from fieldapp.common.forms import form_id, safe_anchor
+from fieldapp.common.forms import ActionForm, form_id, safe_anchor
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer, Observation
 from fieldapp.i18n import language
-from fieldapp.participants.forms import AGE_BAND_LABELS, ActionForm
+from fieldapp.participants.forms import AGE_BAND_LABELS
 from fieldapp.studies.access import study_view
 
 bp = Blueprint("analysis", __name__)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from fieldapp.accounts.models import Role, User
 from fieldapp.audit import services as audit
+from fieldapp.common import signals
 from fieldapp.compensation.models import (
     ACTIVITIES,
     PIECES,
@@ -329,7 +330,7 @@ def log_piece(
     return entry
 
 
-def entry_for_approved_interview(interview) -> WorkEntry | None:
+def entry_for_approved_interview(interview, **_kwargs) -> WorkEntry | None:
     """An approved interview earns its co-researcher the study's amount per interview."""
     if interview.co_researcher_id is None:
         return None
@@ -791,10 +792,6 @@ def seed_known_limits() -> None:
     db.session.flush()
 
 
-def _register() -> None:
-    from fieldapp.fieldwork.interviews import register_approval_listener
-
-    register_approval_listener(entry_for_approved_interview)
-
-
-_register()
+def connect_signals() -> None:
+    """Connect compensation's receivers (called by create_app; see common/signals.py)."""
+    signals.interview_approved.connect(entry_for_approved_interview)

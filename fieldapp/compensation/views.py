@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.accounts.access import recent_login_required, role_required
 from fieldapp.accounts.models import Role, User
+from fieldapp.common.forms import ActionForm
 from fieldapp.compensation import services
 from fieldapp.compensation.forms import (
     ACTIVITY_LABELS,
@@ -36,7 +37,6 @@ from fieldapp.compensation.forms import (
 )
 from fieldapp.compensation.models import AllowanceLimit, PaymentBatch, WorkEntry
 from fieldapp.extensions import db
-from fieldapp.participants.forms import ActionForm
 from fieldapp.studies.access import study_view
 from fieldapp.studies.models import MemberRole
 from fieldapp.studies.services import studies_for

@@ -6,12 +6,12 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from fieldapp.common.forms import ActionForm
 from fieldapp.consent import services
 from fieldapp.consent.forms import ITEM_NAMES
 from fieldapp.consent.models import Item
 from fieldapp.extensions import db
 from fieldapp.i18n import LANGUAGE_CODES
-from fieldapp.participants.forms import ActionForm
 from fieldapp.participants.services import participant_for_token
 
 bp = Blueprint("participant_page", __name__, url_prefix="/p")

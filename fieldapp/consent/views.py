@@ -27,6 +27,7 @@ from wtforms.validators import Length
 
 from fieldapp.accounts.access import recent_login_required
 from fieldapp.audit import services as audit
+from fieldapp.common.forms import ActionForm
 from fieldapp.consent import services
 from fieldapp.consent.forms import (
     ITEM_NAMES,
@@ -40,7 +41,8 @@ from fieldapp.consent.models import ConsentForm, ConsentRecord, FormChanged
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
 from fieldapp.media.services import MediaRejected, MediaStorageFailed
-from fieldapp.participants.forms import ActionForm, CoordinatorWithdrawForm
+from fieldapp.participants.access import load_participant
+from fieldapp.participants.forms import CoordinatorWithdrawForm
 from fieldapp.participants.services import (
     ParticipantError,
     PendingParticipant,
@@ -52,7 +54,6 @@ from fieldapp.participants.services import (
     seal_pending,
     show_card_once,
 )
-from fieldapp.participants.views import load_participant
 from fieldapp.studies.access import study_view
 
 bp = Blueprint("consent", __name__)

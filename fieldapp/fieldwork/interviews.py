@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
+from fieldapp.common import signals
 from fieldapp.consent import services as consent
 from fieldapp.consent.models import Item
 from fieldapp.db import utcnow
@@ -423,15 +424,6 @@ def submit_interview(actor: User, interview: Interview, *, notes: str | None = N
     )
 
 
-# Other domains act on an approved interview (compensation pays for it).
-_APPROVAL_LISTENERS: list = []
-
-
-def register_approval_listener(listener) -> None:
-    if listener not in _APPROVAL_LISTENERS:
-        _APPROVAL_LISTENERS.append(listener)
-
-
 def review(actor: User, target, decision: str, comment: str) -> ReviewNote:
     """Approve, or mark "needs attention" with a comment the co-researcher sees."""
     from fieldapp.fieldwork.models import InvalidReviewState
@@ -456,8 +448,7 @@ def review(actor: User, target, decision: str, comment: str) -> ReviewNote:
     target.review_notes.append(note)
     db.session.flush()
     if decision == "approved" and isinstance(target, Interview):
-        for listener in _APPROVAL_LISTENERS:
-            listener(target)
+        signals.interview_approved.send(target)  # compensation adds a payment line
     audit.record(
         "submission_reviewed", target, actor=actor, study_id=target.study_id, decision=decision
     )
@@ -467,7 +458,7 @@ def review(actor: User, target, decision: str, comment: str) -> ReviewNote:
 # ---------------------------------------------------------------- erasure
 
 
-def erase_interviews(participant: Participant) -> list[str]:
+def erase_interviews(participant: Participant, **_kwargs) -> list[str]:
     """Withdrawal: every interview of the participant goes, with its photos."""
     ids: list[str] = []
     interviews = db.session.scalars(
@@ -487,8 +478,10 @@ def erase_interviews(participant: Participant) -> list[str]:
     return ids
 
 
-def erase_photos_of_participant(participant: Participant) -> None:
+def erase_photos_of_participant(participant: Participant, *, item: str, **_kwargs) -> None:
     """The photo item was taken back: photo answers about this participant go."""
+    if item != Item.PHOTO:
+        return
     interviews = db.session.scalars(
         select(Interview).where(Interview.participant_id == participant.id)
     ).all()
@@ -502,5 +495,7 @@ def erase_photos_of_participant(participant: Participant) -> None:
     db.session.flush()
 
 
-consent.register_erasure_step(erase_interviews)
-consent.register_item_step(Item.PHOTO, erase_photos_of_participant)
+def connect_signals() -> None:
+    """Connect the interviews' receivers (called by create_app; see common/signals.py)."""
+    signals.participant_erasing.connect(erase_interviews)
+    signals.consent_item_withdrawn.connect(erase_photos_of_participant)

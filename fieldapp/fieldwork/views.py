@@ -34,10 +34,10 @@ from fieldapp.fieldwork.forms import (
     SubmitInterviewForm,
 )
 from fieldapp.fieldwork.models import Interview, Observation
-from fieldapp.instruments.definition import Group
+from fieldapp.instruments.definition import SCALE_ICONS, Group
 from fieldapp.instruments.models import InstrumentVersion
 from fieldapp.instruments.services import published_instruments
-from fieldapp.participants.views import load_participant
+from fieldapp.participants.access import load_participant
 from fieldapp.studies.access import study_view
 from fieldapp.studies.models import MemberRole
 
@@ -103,7 +103,6 @@ FIELDWORK_STATES = {
     "approved": _l("Approved"),
     "needs_attention": _l("Needs attention"),
 }
-SCALE_ICONS = ("scale-1.svg", "scale-2.svg", "scale-3.svg", "scale-4.svg", "scale-5.svg")
 
 
 @bp.app_context_processor

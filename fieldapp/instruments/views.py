@@ -11,11 +11,11 @@ from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import Length
 
-from fieldapp.common.forms import NoControlCharacters
+from fieldapp.common.forms import ActionForm, NoControlCharacters
 from fieldapp.extensions import db
 from fieldapp.i18n import language as language_info
 from fieldapp.instruments import services
-from fieldapp.instruments.definition import Group, Question
+from fieldapp.instruments.definition import SCALE_ICONS, Group, Question
 from fieldapp.instruments.forms import (
     KIND_LABELS,
     TYPE_LABELS,
@@ -27,7 +27,6 @@ from fieldapp.instruments.forms import (
     QuestionForm,
 )
 from fieldapp.instruments.models import Instrument
-from fieldapp.participants.forms import ActionForm
 from fieldapp.studies.access import study_view
 from fieldapp.studies.services import can_manage_study
 
@@ -459,8 +458,6 @@ def preview(instrument_id: int):
     if language not in instrument.study.languages:
         language = definition.default_language
     index = max(0, min(request.args.get("page", 0, type=int) or 0, max(len(pages) - 1, 0)))
-    from fieldapp.fieldwork.views import SCALE_ICONS
-
     with force_locale(language):
         return render_template(
             "instruments/preview.html",

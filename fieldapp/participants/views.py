@@ -9,11 +9,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice as Choice
 
-from fieldapp.extensions import db
 from fieldapp.i18n import language
 from fieldapp.participants import services
+from fieldapp.participants.access import load_participant
 from fieldapp.participants.forms import FindParticipantForm, NewParticipantForm
-from fieldapp.participants.models import Participant
 from fieldapp.studies.access import study_view
 
 bp = Blueprint("participants", __name__)
@@ -30,16 +29,6 @@ ERRORS = {
     "withdrawn": _l("This participant has withdrawn. Nothing about them is kept."),
     "not_found": _l("No participant of yours has this code in this study."),
 }
-
-
-def load_participant(participant_id: int, *, manage: bool = False) -> Participant:
-    """The participant, if the current user may see them; 404 otherwise."""
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or not services.can_see_participant(current_user, participant):
-        abort(404)
-    if manage and not services.can_manage_participant(current_user, participant):
-        abort(403)
-    return participant
 
 
 @bp.route("/studies/<int:study_id>/participants/new", methods=["GET", "POST"])

@@ -22,10 +22,10 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from fieldapp.common.forms import ActionForm
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
 from fieldapp.i18n import LANGUAGE_CODES, current_language
-from fieldapp.participants.forms import ActionForm
 from fieldapp.reports import services
 from fieldapp.reports.models import ACTION_STATES, SECTION_KINDS, Action
 from fieldapp.studies.access import study_view

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
 
 from sqlalchemy import select
 
 from fieldapp.accounts.models import Role, User
 from fieldapp.areas.models import Area
 from fieldapp.audit import services as audit
+from fieldapp.common import signals
 from fieldapp.extensions import db
 from fieldapp.i18n import LANGUAGE_CODES
 from fieldapp.studies.models import (
@@ -197,21 +197,13 @@ def update_study(
 
 # ---------------------------------------------------------------- life cycle
 
-# Other domains add conditions a study must meet before it enters a state (for example
-# "a published consent text in every study language" before fieldwork). A guard returns
-# a list of problems; an empty list lets the transition pass.
-TransitionGuard = Callable[[Study], list[str]]
-_GUARDS: dict[str, list[TransitionGuard]] = {}
-
-
-def register_transition_guard(target: str, guard: TransitionGuard) -> None:
-    _GUARDS.setdefault(StudyState(target), []).append(guard)
-
 
 def transition_problems(study: Study, target: str) -> list[str]:
+    """What blocks `study` from entering `target`: other domains answer the
+    `study_state_changing` signal (see fieldapp/common/signals.py) with their problems."""
     problems: list[str] = []
-    for guard in _GUARDS.get(StudyState(target), []):
-        problems.extend(guard(study))
+    for _receiver, found in signals.study_state_changing.send(study, target=StudyState(target)):
+        problems.extend(found or [])
     return problems
 
 
