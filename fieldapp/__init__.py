@@ -69,19 +69,20 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.before_request(refuse_control_characters_in_url)
 
+    from fieldapp.accounts.audit_log import bp as audit_bp
     from fieldapp.accounts.views import bp as accounts_bp
     from fieldapp.analysis.views import bp as analysis_bp
     from fieldapp.areas.views import bp as areas_bp
-    from fieldapp.audit.views import bp as audit_bp
     from fieldapp.common.views import bp as common_bp
     from fieldapp.compensation.views import bp as compensation_bp
-    from fieldapp.consent.public import bp as participant_page_bp
+    from fieldapp.consent.participant_views import bp as participants_bp
     from fieldapp.consent.views import bp as consent_bp
     from fieldapp.fieldwork.export_views import bp as exports_bp
     from fieldapp.fieldwork.views import bp as fieldwork_bp
     from fieldapp.instruments.views import bp as instruments_bp
-    from fieldapp.participants.views import bp as participants_bp
+    from fieldapp.public.views import bp as participant_page_bp
     from fieldapp.reports.views import bp as reports_bp
+    from fieldapp.studies import invitation_views  # noqa: F401  (its route joins accounts_bp)
     from fieldapp.studies.views import bp as studies_bp
 
     for blueprint in (
@@ -109,7 +110,9 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldapp.compensation import services as compensation_services
     from fieldapp.consent import services as consent_services
     from fieldapp.fieldwork import interviews
+    from fieldapp.studies import services as studies_services
 
+    studies_services.connect_signals()
     consent_services.connect_signals()
     interviews.connect_signals()
     analysis_services.connect_signals()

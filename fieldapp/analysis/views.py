@@ -9,8 +9,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fieldapp.accounts.access import recent_login_required
+from fieldapp.accounts.models import User
 from fieldapp.analysis import services
 from fieldapp.analysis.models import Code, Coding
+from fieldapp.audit import services as audit
 from fieldapp.common.forms import ActionForm, form_id, safe_anchor
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
@@ -246,8 +248,6 @@ def mark_quote(quote_id: int):
 @study_view(manage=True)
 def invite_coder(study):
     """Invite a co-researcher to code (participatory analysis)."""
-    from fieldapp.accounts.models import User
-
     if not ActionForm().validate_on_submit():
         abort(400)
     person = _posted(User, "user_id")
@@ -271,8 +271,6 @@ def export_qdpx(study):
     from fieldapp.analysis.exchange import study_qdpx
 
     data = study_qdpx(study, request.url_root)
-    from fieldapp.audit import services as audit
-
     audit.record("export_qdpx", study, study_id=study.id)
     db.session.commit()
     return Response(

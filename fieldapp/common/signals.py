@@ -5,11 +5,26 @@ Receivers are connected by each domain's `connect_signals()`, which `create_app`
 importing a module connects nothing. Blinker calls receivers in no fixed order, so every
 receiver must do its own domain's part and not rely on another receiver having run.
 
+invitation_checking(inviter, study=Study) -> str | None
+    Sent when someone invites a person to a study; a receiver returns an error code that
+    refuses it (accounts.services.AccountError), or None.
+    Receivers: studies.services.invitation_problem ("study_not_allowed").
+
+invitation_accepted(invitation, user=User) -> None
+    Sent when an invited person (to a study) creates their account.
+    Receivers: studies.services.member_from_invitation (they join the study).
+
 study_state_changing(study, target=StudyState) -> list[str]
     Sent before a study enters `target`. Each receiver returns the problems that block
     the change (an empty list lets it pass).
     Receivers: consent.services.fieldwork_problems (a published consent text in every
     study language before fieldwork).
+
+new_participant_checking(study, language=str) -> str | None
+    Sent when the first screen for a new participant is checked; a receiver returns an
+    error code that refuses it (participants.services.ParticipantError), or None.
+    Receivers: consent.services.consent_text_problem (a published consent text in the
+    participant's language, else "no_consent_text").
 
 participant_erasing(participant) -> list[str]
     Sent by consent.services.withdraw_participant inside its transaction: each receiver
@@ -40,3 +55,6 @@ study_state_changing = _signals.signal("study-state-changing")
 participant_erasing = _signals.signal("participant-erasing")
 consent_item_withdrawn = _signals.signal("consent-item-withdrawn")
 interview_approved = _signals.signal("interview-approved")
+new_participant_checking = _signals.signal("new-participant-checking")
+invitation_checking = _signals.signal("invitation-checking")
+invitation_accepted = _signals.signal("invitation-accepted")

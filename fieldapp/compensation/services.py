@@ -30,7 +30,9 @@ from fieldapp.compensation.models import (
 )
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
+from fieldapp.fieldwork.interviews import can_see_interview
 from fieldapp.studies.models import MemberRole, Study
+from fieldapp.studies.services import studies_for
 
 MAX_MINUTES_PER_DAY = 24 * 60
 MAX_RATE_CENTS = 100_000  # 1,000 euro an hour or a piece is certainly a typing error
@@ -171,8 +173,6 @@ def give_thank_you(
     actor: User, interview, thank_you_type: ThankYouType, serial_number: str | None
 ) -> ThankYou:
     """Record a thank-you at the end of an interview; the study's stock goes down by one."""
-    from fieldapp.fieldwork.interviews import can_see_interview
-
     if not can_see_interview(actor, interview) or interview.study.member_role(actor) is None:
         raise CompensationError("not_allowed")
     if thank_you_type.study_id != interview.study_id or not thank_you_type.active:
@@ -644,8 +644,6 @@ def people_near_limits(actor: User, today: dt.date | None = None) -> list[dict]:
     limits = limits_for(today.year)
     if limits is None:
         return []
-    from fieldapp.studies.services import studies_for
-
     people: dict[int, User] = {}
     for study in studies_for(actor):
         if not can_manage_money(actor, study):
@@ -718,8 +716,6 @@ def set_limits_apply(
     age_band: str | None,
 ) -> PayeeProfile:
     """Coordinators of a study the person works on say whether the limits apply."""
-    from fieldapp.studies.services import studies_for
-
     if actor.role != Role.ADMIN and not any(
         can_manage_money(actor, s) and s.member_role(person) is not None for s in studies_for(actor)
     ):

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.accounts.access import recent_login_required, role_required
 from fieldapp.accounts.models import Role, User
+from fieldapp.audit import services as audit
 from fieldapp.common.forms import ActionForm
 from fieldapp.compensation import services
 from fieldapp.compensation.forms import (
@@ -37,9 +38,12 @@ from fieldapp.compensation.forms import (
 )
 from fieldapp.compensation.models import AllowanceLimit, PaymentBatch, WorkEntry
 from fieldapp.extensions import db
+from fieldapp.fieldwork.views import load_interview
+from fieldapp.i18n import current_language
 from fieldapp.studies.access import study_view
 from fieldapp.studies.models import MemberRole
 from fieldapp.studies.services import studies_for
+from fieldapp.studies.services import studies_for as studies
 
 bp = Blueprint("compensation", __name__)
 
@@ -105,7 +109,6 @@ def _error(code: str) -> str:
 
 def money(cents: int | None) -> str:
     from fieldapp.compensation.banking import format_cents
-    from fieldapp.i18n import current_language
 
     return "–" if cents is None else format_cents(cents, current_language().code)
 
@@ -224,7 +227,6 @@ def statement(year: int):
     """My yearly statement as a PDF, in my own language."""
     from fieldapp.compensation.banking import format_cents
     from fieldapp.compensation.statement_pdf import Statement, StatementLine, render_statement
-    from fieldapp.i18n import current_language
 
     if not 2000 <= year <= 2100:
         abort(404)
@@ -302,8 +304,6 @@ def bank():
 @login_required
 def thank_you(uuid: str):
     """Record the thank-you given at the end of the interview."""
-    from fieldapp.fieldwork.views import load_interview
-
     interview = load_interview(uuid)
     types = [t for t in services.thank_you_types(interview.study, active_only=True)]
     form = ThankYouForm()
@@ -783,8 +783,6 @@ def batch_sepa(batch_id: int):
         db.session.rollback()
         flash(_error(error.code), "error")
         return redirect(url_for("compensation.batch", batch_id=item.id))
-    from fieldapp.audit import services as audit
-
     audit.record("sepa_file_made", item, study_id=item.study_id, payments=len(payments))
     db.session.commit()
     return Response(
@@ -836,8 +834,6 @@ def person_limits(user_id: int):
 @role_required(Role.ADMIN, Role.COORDINATOR)
 def limits_overview():
     """People near or over a limit this month or this year, over all studies."""
-    from fieldapp.studies.services import studies_for as studies
-
     people = {}
     for study in studies(current_user):
         if services.can_manage_money(current_user, study):

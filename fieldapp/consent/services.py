@@ -28,6 +28,8 @@ from fieldapp.consent.models import (
 )
 from fieldapp.db import checkpoint_after_erasure, utcnow
 from fieldapp.extensions import db
+from fieldapp.media.models import MediaFile
+from fieldapp.media.services import delete_media, media_path, store_image
 from fieldapp.participants.models import (
     ErasedSubmission,
     Participant,
@@ -225,9 +227,19 @@ def fieldwork_problems(study: Study, *, target: StudyState, **_kwargs) -> list[s
     ]
 
 
+def consent_text_problem(study: Study, *, language: str, **_kwargs) -> str | None:
+    """Receiver of `new_participant_checking`: a participant is met only in a language
+    the study's consent form has a published text in."""
+    form = current_form(study)
+    if form is None or form.text_for(language) is None:
+        return "no_consent_text"
+    return None
+
+
 def connect_signals() -> None:
     """Connect consent's receivers (called by create_app; see fieldapp/common/signals.py)."""
     signals.study_state_changing.connect(fieldwork_problems)
+    signals.new_participant_checking.connect(consent_text_problem)
 
 
 # ---------------------------------------------------------------- recording consent
@@ -351,8 +363,6 @@ def record_consent(
         ConsentDecision(item_key=key, granted=bool(decisions[key])) for key in form.item_keys()
     ]
     if method == "signature":
-        from fieldapp.media.services import store_image
-
         record.signature = store_image(
             signature_png, kind="signature", created_by=actor, max_side=1200
         )
@@ -421,8 +431,6 @@ REQUEST_CATEGORIES = ("changed_mind", "privacy_worry", "never_agreed", "other")
 
 
 def _erase_consent(participant: Participant) -> list[str]:
-    from fieldapp.media.services import delete_media
-
     ids = []
     records = db.session.scalars(
         select(ConsentRecord).where(ConsentRecord.participant_id == participant.id)
@@ -498,8 +506,6 @@ def withdraw_participant(
 @contextlib.contextmanager
 def _deleted_media_files() -> Iterator[list[str]]:
     """The storage names of the media rows deleted (flushed) in this block, by any step."""
-    from fieldapp.media.models import MediaFile
-
     names: list[str] = []
     session = db.session()
 
@@ -523,9 +529,6 @@ def finish_file_removals() -> int:
     """Remove the files of erasures whose process stopped after the commit; returns how many
     rows were finished. Safe to run at any time: a file is removed only when no media row
     names it, and a file that is already gone just closes its row. The caller commits."""
-    from fieldapp.media.models import MediaFile
-    from fieldapp.media.services import media_path
-
     finished = 0
     rows = db.session.scalars(select(PendingFileRemoval).order_by(PendingFileRemoval.id)).all()
     for row in rows:

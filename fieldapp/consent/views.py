@@ -28,6 +28,7 @@ from wtforms.validators import Length
 from fieldapp.accounts.access import recent_login_required
 from fieldapp.audit import services as audit
 from fieldapp.common.forms import ActionForm
+from fieldapp.common.readability import score
 from fieldapp.consent import services
 from fieldapp.consent.forms import (
     ITEM_NAMES,
@@ -40,6 +41,8 @@ from fieldapp.consent.forms import (
 from fieldapp.consent.models import ConsentForm, ConsentRecord, FormChanged
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
+from fieldapp.i18n import language as language_info
+from fieldapp.instruments.services import published_instruments
 from fieldapp.media.services import MediaRejected, MediaStorageFailed
 from fieldapp.participants.access import load_participant
 from fieldapp.participants.forms import CoordinatorWithdrawForm
@@ -291,8 +294,6 @@ def receipt(participant_id: int):
 
 def _questionnaires(study):
     """Published questionnaires, so the interview starts from the card with one tap."""
-    from fieldapp.instruments.services import published_instruments
-
     if study.state != "fieldwork":
         return []
     return [i.current_version for i in published_instruments(study, "questionnaire")]
@@ -366,8 +367,6 @@ def receipt_pdf(participant_id: int):
 @study_view(manage=True)
 def versions(study):
     """The consent versions of a study, and what is missing before publishing."""
-    from fieldapp.common.readability import score
-
     draft = services.draft_form(study)
     current = services.current_form(study)
     readability = {}
@@ -476,9 +475,6 @@ def _text_form(form_version: ConsentForm, language: str, existing):
 @study_view(manage=True)
 def text(study, form_id: int, language: str):
     """Write the information text and the items in one language, with its readability."""
-    from fieldapp.common.readability import score
-    from fieldapp.i18n import language as language_info
-
     if language not in study.languages:
         abort(404)
     form_version = _draft(study, form_id)

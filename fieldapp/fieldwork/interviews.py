@@ -27,6 +27,7 @@ from fieldapp.fieldwork.submissions import (
     store_photo,
 )
 from fieldapp.instruments.definition import FormDefinition, Group, Question
+from fieldapp.instruments.expressions import ExpressionError, evaluate_bool, parse
 from fieldapp.instruments.models import InstrumentVersion
 from fieldapp.media.services import MediaRejected, MediaStorageFailed, delete_media
 from fieldapp.participants.models import Participant
@@ -131,8 +132,6 @@ def _same_or_conflict(existing, actor, participant, version) -> Interview:
 def evaluate_rule(expression: str | None, values: dict, current=None) -> bool:
     if not expression:
         return True
-    from fieldapp.instruments.expressions import ExpressionError, evaluate_bool, parse
-
     try:
         return evaluate_bool(parse(expression), values, current)
     except ExpressionError:

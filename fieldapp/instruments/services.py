@@ -19,7 +19,7 @@ from fieldapp.instruments.definition import (
 )
 from fieldapp.instruments.models import KINDS, Instrument, InstrumentVersion, VersionFrozen
 from fieldapp.studies.models import Study
-from fieldapp.studies.services import can_manage_study
+from fieldapp.studies.services import can_manage_study, slugify
 
 
 class InstrumentError(Exception):
@@ -229,8 +229,6 @@ def move_item(actor: User, version: InstrumentVersion, name: str, step: int) -> 
 
 def parse_choice_lines(text: str) -> list[tuple[str, str]]:
     """'name = label' per line; a line with only a label gets a name made from it."""
-    from fieldapp.studies.services import slugify
-
     pairs = []
     for raw in (text or "").splitlines():
         line = raw.strip()

@@ -6,6 +6,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from fieldapp.analysis import services as analysis
+from fieldapp.analysis.models import Coding
 from fieldapp.extensions import db
 
 SECTIONS = {
@@ -76,8 +78,6 @@ ACTIONS = (
 
 
 def seed_report(study, users) -> None:
-    from fieldapp.analysis import services as analysis
-    from fieldapp.analysis.models import Coding
     from fieldapp.reports import services
     from fieldapp.reports.models import Report
 

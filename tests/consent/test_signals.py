@@ -26,6 +26,13 @@ def test_item_withdrawal_receivers_are_the_listed_ones(app):
 
 def test_other_receivers_are_the_listed_ones(app):
     assert _names(signals.study_state_changing) == {"fieldapp.consent.services.fieldwork_problems"}
+    assert _names(signals.invitation_checking) == {"fieldapp.studies.services.invitation_problem"}
+    assert _names(signals.invitation_accepted) == {
+        "fieldapp.studies.services.member_from_invitation"
+    }
+    assert _names(signals.new_participant_checking) == {
+        "fieldapp.consent.services.consent_text_problem"
+    }
     assert _names(signals.interview_approved) == {
         "fieldapp.compensation.services.entry_for_approved_interview"
     }

@@ -13,6 +13,7 @@ from fieldapp.consent.models import Item
 from fieldapp.extensions import db
 from fieldapp.i18n import LANGUAGE_CODES
 from fieldapp.participants.services import participant_for_token
+from fieldapp.reports.models import Report
 
 bp = Blueprint("participant_page", __name__, url_prefix="/p")
 
@@ -42,8 +43,6 @@ def show(token: str):
         if record is not None:
             text = record.form.text_for(record.language)
             labels = dict(text.item_labels) if text else {}
-        from fieldapp.reports.models import Report
-
         report = db.session.scalar(
             select(Report).where(
                 Report.study_id == participant.study_id, Report.state == "published"

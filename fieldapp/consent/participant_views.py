@@ -1,4 +1,9 @@
-"""Meeting participants: a new participant at the door, or a returning one by code."""
+"""Meeting participants: a new participant at the door, or a returning one by code
+(blueprint "participants").
+
+These pages live with consent, not in participants: meeting someone new goes straight on to
+the consent form, and the lists show each participant's consent. Participants sits below
+consent, which keeps its records."""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice as Choice
 
+from fieldapp.consent.services import current_form, latest_record
+from fieldapp.consent.views import start_consent
 from fieldapp.i18n import language
 from fieldapp.participants import services
 from fieldapp.participants.access import load_participant
@@ -64,8 +71,6 @@ def new(study):
             form.language.errors.append(ERRORS[error.code])
         else:
             # Nothing is stored yet: the choices go on with the consent form.
-            from fieldapp.consent.views import start_consent
-
             return start_consent(study, pending)
     status = 400 if form.is_submitted() else 200
     return render_template("participants/new.html", form=form, study=study), status
@@ -100,8 +105,6 @@ def find(study):
 @study_view()
 def index(study):
     """The participants this user met (a coordinator: all of the study)."""
-    from fieldapp.consent.services import current_form, latest_record
-
     participants = services.participants_visible_to(current_user, study)
     form = current_form(study)
     rows = []
@@ -121,8 +124,6 @@ def index(study):
 @login_required
 def show(participant_id: int):
     """One participant: code, language, and the state of their consent."""
-    from fieldapp.consent.services import current_form, latest_record
-
     participant = load_participant(participant_id)
     record = latest_record(participant)
     form = current_form(participant.study)
