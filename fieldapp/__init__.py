@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     logging.getLogger("fieldapp").setLevel(logging.INFO)
+    # Imported when an app is built: every domain imports `fieldapp` (for its extensions).
     from fieldapp.common.logs import install_log_redaction
 
     install_log_redaction()
@@ -127,6 +128,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
+    # Imported when an app is built: every domain imports `fieldapp` (for its extensions).
     from fieldapp.accounts.services import user_for_session
 
     login_manager.init_app(app)

@@ -28,7 +28,7 @@ from fieldapp.accounts.forms import (
     ProfileForm,
     ReauthenticateForm,
 )
-from fieldapp.accounts.models import Role
+from fieldapp.accounts.models import Invitation, Role, User
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
 
@@ -131,8 +131,6 @@ def reauthenticate():
 @role_required(Role.ADMIN, Role.COORDINATOR)
 def revoke_invitation(invitation_id: int):
     """Withdraw an invitation that has not been used yet."""
-    from fieldapp.accounts.models import Invitation
-
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or (
         current_user.role != Role.ADMIN and invitation.invited_by_id != current_user.id
@@ -232,8 +230,6 @@ def admin_accounts():
     """Every account, with its role, whether it is active and whether it does finance."""
     from sqlalchemy import select
 
-    from fieldapp.accounts.models import User
-
     users = db.session.scalars(select(User).order_by(User.role, User.display_name)).all()
     return render_template("accounts/admin_accounts.html", users=users, role_labels=ROLE_LABELS)
 
@@ -243,8 +239,6 @@ def admin_accounts():
 @recent_login_required
 def toggle_account(user_id: int, flag: str):
     """Switch an account's finance duty, or block and unblock it."""
-    from fieldapp.accounts.models import User
-
     user = db.session.get(User, user_id)
     if user is None or flag not in ("finance", "active"):
         abort(404)

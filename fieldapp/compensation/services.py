@@ -682,6 +682,7 @@ def people_near_limits(actor: User, today: dt.date | None = None) -> list[dict]:
 
 
 def save_bank_details(person: User, *, account_name: str, iban: str) -> PayeeProfile:
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import BankingError, bic_for, normalise_iban, sepa_name
 
     try:

@@ -108,6 +108,7 @@ def _error(code: str) -> str:
 
 
 def money(cents: int | None) -> str:
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import format_cents
 
     return "–" if cents is None else format_cents(cents, current_language().code)
@@ -225,7 +226,10 @@ def statement_labels() -> dict[str, str]:
 @login_required
 def statement(year: int):
     """My yearly statement as a PDF, in my own language."""
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import format_cents
+
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.compensation.statement_pdf import Statement, StatementLine, render_statement
 
     if not 2000 <= year <= 2100:
@@ -269,6 +273,7 @@ def statement(year: int):
 @login_required
 def bank():
     """My bank details (only I and finance staff see them)."""
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import format_iban
 
     profile = services.bank_details_for(current_user, current_user)
@@ -343,6 +348,7 @@ def _sent(form) -> bool:
 
 
 def _rates_form(study) -> RatesForm:
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import format_cents
 
     form = RatesForm(prefix="rates")
@@ -545,6 +551,7 @@ def _entry(entry_id: int) -> WorkEntry:
 @login_required
 def correct(entry_id: int):
     """Correct an entry that is not paid; the reason and the old values are kept."""
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import format_cents
 
     entry = _entry(entry_id)
@@ -688,6 +695,7 @@ def remove_entry(batch_id: int, entry_id: int):
 
 def _payments(item: PaymentBatch):
     """One payment per person in the batch; finance needs everyone's bank details."""
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import Payment
 
     per_person: dict[int, int] = {}
@@ -741,6 +749,7 @@ def _finance_payments(batch_id: int, *, for_bank_file: bool = False):
 @recent_login_required
 def batch_csv(batch_id: int):
     """The batch as CSV for finance (with bank details)."""
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import batch_csv_rows
 
     item, payments = _finance_payments(batch_id)
@@ -762,6 +771,7 @@ def batch_sepa(batch_id: int):
     """The batch as a SEPA credit transfer file (pain.001.001.03) for the bank."""
     from flask import current_app
 
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import BankingError, Debtor, credit_transfer_xml
 
     item, payments = _finance_payments(batch_id, for_bank_file=True)

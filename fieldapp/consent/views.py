@@ -330,6 +330,7 @@ def receipt_labels() -> dict[str, str]:
 @login_required
 def receipt_pdf(participant_id: int):
     """The card just shown, as a printable A6 PDF: the page posts its link back."""
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.pdf.receipt import CardOverflowError, render_receipt
 
     participant = load_participant(participant_id)
@@ -605,6 +606,7 @@ def register_csv(study):
 @recent_login_required
 def record_pdf(record_id: int):
     """A PDF copy of one consent record, with the wording the participant saw."""
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.consent.record_pdf import render_record_pdf
 
     record = db.session.get(ConsentRecord, record_id)

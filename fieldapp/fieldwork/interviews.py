@@ -17,7 +17,13 @@ from fieldapp.consent import services as consent
 from fieldapp.consent.models import Item
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
-from fieldapp.fieldwork.models import Answer, Interview, InterviewRevision, ReviewNote
+from fieldapp.fieldwork.models import (
+    Answer,
+    Interview,
+    InterviewRevision,
+    InvalidReviewState,
+    ReviewNote,
+)
 from fieldapp.fieldwork.submissions import (
     FieldworkError,
     PhotoUpload,
@@ -425,8 +431,6 @@ def submit_interview(actor: User, interview: Interview, *, notes: str | None = N
 
 def review(actor: User, target, decision: str, comment: str) -> ReviewNote:
     """Approve, or mark "needs attention" with a comment the co-researcher sees."""
-    from fieldapp.fieldwork.models import InvalidReviewState
-
     if target.study.member_role(actor) != MemberRole.COORDINATOR:
         raise FieldworkError("not_allowed", status=403)
     comment = (comment or "").strip()

@@ -34,7 +34,7 @@ from fieldapp.fieldwork.forms import (
     StartInterviewForm,
     SubmitInterviewForm,
 )
-from fieldapp.fieldwork.models import Interview, Observation
+from fieldapp.fieldwork.models import Answer, Interview, Observation, ObservationPhoto
 from fieldapp.i18n import current_language
 from fieldapp.instruments.definition import SCALE_ICONS, Group
 from fieldapp.instruments.models import InstrumentVersion
@@ -704,8 +704,6 @@ def my_work(study):
 @login_required
 def media(uuid: str):
     """A photo or signature, only for someone who may see what it belongs to."""
-    from fieldapp.fieldwork.models import Answer, ObservationPhoto
-
     item = db.session.scalar(select(MediaFile).where(MediaFile.uuid == uuid[:36]))
     if item is None:
         refuse_erased(uuid)

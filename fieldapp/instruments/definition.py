@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fieldapp.instruments.expressions import ExpressionError, parse
+
 QUESTION_TYPES = (
     "text",
     "long_text",
@@ -215,8 +217,6 @@ class FormDefinition:
 
         The builder and the importer turn these into messages for people.
         """
-        from fieldapp.instruments.expressions import ExpressionError, parse
-
         found: list[str] = []
         names: set[str] = set()
         all_names = {q.name for q in self.questions()} | {

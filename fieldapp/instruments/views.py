@@ -113,6 +113,7 @@ def index(study):
 @study_view(manage=True)
 def import_xlsform(study):
     """Import an XLSForm; everything fieldapp does not support is listed with sheet and row."""
+    # imported when needed: openpyxl loads only for a spreadsheet
     from fieldapp.instruments.xlsform import read_xlsform
 
     form = ImportForm(prefix="x")
@@ -484,6 +485,7 @@ def preview(instrument_id: int):
 @login_required
 def export_xlsform(instrument_id: int):
     """The instrument as an XLSForm, to edit in a spreadsheet or use in ODK."""
+    # imported when needed: openpyxl loads only for a spreadsheet
     from fieldapp.instruments.xlsform import write_xlsform
 
     instrument = load_instrument(instrument_id)

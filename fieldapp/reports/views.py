@@ -30,7 +30,7 @@ from fieldapp.extensions import db
 from fieldapp.fieldwork.exports import csv_chunks
 from fieldapp.i18n import LANGUAGE_CODES, current_language
 from fieldapp.reports import services
-from fieldapp.reports.models import ACTION_STATES, SECTION_KINDS, Action
+from fieldapp.reports.models import ACTION_STATES, SECTION_KINDS, Action, Report
 from fieldapp.studies.access import study_view
 
 bp = Blueprint("reports", __name__)
@@ -350,7 +350,10 @@ def preview(study):
 
 def _doc(content: services.ReportContent, language: str):
     """The report as the PDF module's plain data, in `language` (under force_locale)."""
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.pdf.text import isolate
+
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.reports.pdf import ActionItem, Figure, FigureRow, ReportDoc, Section
 
     figures = []
@@ -421,6 +424,7 @@ def _doc(content: services.ReportContent, language: str):
 def _pdf(content: services.ReportContent, kind: str):
     """A PDF of the report. A printed document is in one language: the one the report is
     written in for this reader, its headings included."""
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.reports import pdf
 
     language = content.reading_language(_wanted_language(content))
@@ -512,8 +516,6 @@ def preview_figures(study):
 @bp.get("/a/<slug>")
 def area(slug: str):
     """An area's page: what research runs here, its results, and what is done with them."""
-    from fieldapp.reports.models import Report
-
     found = db.session.scalar(select(Area).where(Area.slug == slug[:80]))
     if found is None:
         abort(404)
