@@ -38,9 +38,10 @@ test-sqlite: install ## Run the suite on SQLite only (one worker per CPU)
 	$(BIN)/python -m pytest -n auto --dist loadfile --durations=20
 
 .PHONY: lint
-lint: install ## Check style and the usual bugs with ruff
+lint: install ## Check style, the usual bugs (ruff) and the layer order of the packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 .PHONY: format
 format: install ## Format the code with ruff

@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     logging.getLogger("fieldapp").setLevel(logging.INFO)
+    # Imported when an app is built: every domain imports `fieldapp` (for its extensions).
     from fieldapp.common.logs import install_log_redaction
 
     install_log_redaction()
@@ -69,19 +70,20 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.before_request(refuse_control_characters_in_url)
 
+    from fieldapp.accounts.audit_log import bp as audit_bp
     from fieldapp.accounts.views import bp as accounts_bp
     from fieldapp.analysis.views import bp as analysis_bp
     from fieldapp.areas.views import bp as areas_bp
-    from fieldapp.audit.views import bp as audit_bp
     from fieldapp.common.views import bp as common_bp
     from fieldapp.compensation.views import bp as compensation_bp
-    from fieldapp.consent.public import bp as participant_page_bp
+    from fieldapp.consent.participant_views import bp as participants_bp
     from fieldapp.consent.views import bp as consent_bp
     from fieldapp.fieldwork.export_views import bp as exports_bp
     from fieldapp.fieldwork.views import bp as fieldwork_bp
     from fieldapp.instruments.views import bp as instruments_bp
-    from fieldapp.participants.views import bp as participants_bp
+    from fieldapp.public.views import bp as participant_page_bp
     from fieldapp.reports.views import bp as reports_bp
+    from fieldapp.studies import invitation_views  # noqa: F401  (its route joins accounts_bp)
     from fieldapp.studies.views import bp as studies_bp
 
     for blueprint in (
@@ -102,6 +104,21 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
+    # Cross-domain reactions (fieldapp/common/signals.py): each domain connects its own
+    # receivers here, not when a module is imported. Connecting again (tests build many
+    # apps) keeps a single connection.
+    from fieldapp.analysis import services as analysis_services
+    from fieldapp.compensation import services as compensation_services
+    from fieldapp.consent import services as consent_services
+    from fieldapp.fieldwork import interviews
+    from fieldapp.studies import services as studies_services
+
+    studies_services.connect_signals()
+    consent_services.connect_signals()
+    interviews.connect_signals()
+    analysis_services.connect_signals()
+    compensation_services.connect_signals()
+
     from fieldapp.cli import register_cli
 
     register_cli(app)
@@ -111,6 +128,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
+    # Imported when an app is built: every domain imports `fieldapp` (for its extensions).
     from fieldapp.accounts.services import user_for_session
 
     login_manager.init_app(app)

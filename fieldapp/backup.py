@@ -237,6 +237,7 @@ class _Tombstone:
 
 
 def _tombstones() -> list[_Tombstone]:
+    # Imported when a backup is restored: only that command needs the domains' erasure rules.
     from fieldapp.participants.models import ParticipantTombstone
 
     try:
@@ -253,6 +254,7 @@ def _tombstones() -> list[_Tombstone]:
 
 
 def _erase_again(tombstones: list[_Tombstone]) -> int:
+    # Imported when a backup is restored: only that command needs the domains' erasure rules.
     from fieldapp.consent.services import finish_file_removals, withdraw_participant
     from fieldapp.participants.models import (
         ErasedSubmission,

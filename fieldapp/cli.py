@@ -13,6 +13,7 @@ from fieldapp.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    # Imported when the command runs: `flask --help` and every other command need not load it.
     from fieldapp.fieldwork.exports import register_export_cli
 
     register_export_cli(app)
@@ -21,6 +22,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("demo")
     def demo_command():
         """Seed the demo area, accounts and study (safe to run again)."""
+        # Imported when the command runs: `flask --help` and every other command need not load it.
         from fieldapp.demo import demo_participant_token, seed_demo
 
         logins = seed_demo()
@@ -41,6 +43,7 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def create_admin_command(username, display_name, password):
         """Create an administrator account (the first account of a new installation)."""
+        # Imported when the command runs: `flask --help` and every other command need not load it.
         from fieldapp.accounts.models import Role, User
         from fieldapp.accounts.passwords import hash_password, password_problem
         from fieldapp.accounts.services import USERNAME_RE, normalise_username
@@ -72,6 +75,7 @@ def register_cli(app: Flask) -> None:
         Also removes the files of erasures stopped by a crash, and participants that an
         older version stored before consent and that never consented.
         """
+        # Imported when the command runs: `flask --help` and every other command need not load it.
         from fieldapp.consent.services import (
             finish_file_removals,
             purge_study,
@@ -111,6 +115,7 @@ def register_cli(app: Flask) -> None:
     @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
     def backup_command(path):
         """Back up the database and the media files into PATH, a new folder."""
+        # Imported when the command runs: `flask --help` and every other command need not load it.
         from fieldapp.backup import BackupError, make_backup
 
         try:
@@ -127,6 +132,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
     def restore_command(path, yes):
         """Replace the database and the media files with the backup in PATH."""
+        # Imported when the command runs: `flask --help` and every other command need not load it.
         from fieldapp.backup import BackupError, check_backup, restore_backup
 
         try:
@@ -154,6 +160,7 @@ def register_cli(app: Flask) -> None:
         """Remove media files that no record names (left by a crash between write and commit)."""
         import datetime as dt
 
+        # Imported when the command runs: `flask --help` and every other command need not load it.
         from fieldapp.media.services import remove_orphan_files
 
         count = remove_orphan_files(older_than=dt.timedelta(hours=hours))
@@ -163,6 +170,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--days", default=30, show_default=True)
     def purge_logins_command(days):
         """Delete login attempts older than DAYS and expired sessions."""
+        # Imported when the command runs: `flask --help` and every other command need not load it.
         from fieldapp.accounts.services import purge_login_attempts
 
         count = purge_login_attempts(days)
@@ -206,6 +214,7 @@ instruments_group = AppGroup("instruments", help="Questionnaires and observation
 )
 def import_xlsform_command(path, slug, title, kind, username):
     """Import an XLSForm as a draft instrument; lists what it cannot import, row by row."""
+    # Imported when the command runs: `flask --help` and every other command need not load it.
     from fieldapp.accounts.models import User
     from fieldapp.instruments.services import import_definition
     from fieldapp.instruments.xlsform import read_xlsform

@@ -92,6 +92,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
             study.members.append(StudyMember(user=users[username], role=role))
     db.session.flush()
     _seed_consent(study, users)
+    # Imported when demo data is made: the demo pulls in every domain, the app need not.
     from fieldapp.fieldwork.demo import seed_fieldwork
 
     seed_fieldwork(study, users)
@@ -124,6 +125,7 @@ def _signature_png() -> bytes:
 
 def _seed_consent(study: Study, users: dict[str, User]) -> None:
     """A published consent form in six languages, four participants, one of them withdrawn."""
+    # Imported when demo data is made: the demo pulls in every domain, the app need not.
     from fieldapp.consent import services as consent
     from fieldapp.consent.demo_texts import INFORMATION, LABELS
     from fieldapp.participants.models import Participant, ParticipantTombstone
@@ -181,6 +183,7 @@ def _seed_consent(study: Study, users: dict[str, User]) -> None:
 
 def demo_participant_token() -> str | None:
     """A fresh link to one demo participant's own page (older links of theirs stop working)."""
+    # Imported when demo data is made: the demo pulls in every domain, the app need not.
     from fieldapp.participants.models import Participant
     from fieldapp.participants.services import issue_token
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from fieldapp.accounts import passwords
 from fieldapp.accounts.models import Invitation, LoginAttempt, Role, User, UserSession
 from fieldapp.audit import services as audit
+from fieldapp.common import signals
 from fieldapp.common.tokens import keyed_hash, new_token, token_digest
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
@@ -217,10 +218,10 @@ def create_invitation(
     if username_taken(name):
         raise AccountError("username_taken")
     if study is not None:
-        from fieldapp.studies.services import can_manage_study
-
-        if not can_manage_study(inviter, study):
-            raise AccountError("study_not_allowed")
+        # Studies answers whether the inviter may invite to this study (study_not_allowed).
+        for _receiver, problem in signals.invitation_checking.send(inviter, study=study):
+            if problem:
+                raise AccountError(problem)
     if area is not None and inviter.role != Role.ADMIN:
         raise AccountError("area_not_allowed")
     token = new_token()
@@ -282,10 +283,8 @@ def accept_invitation(token: str, password: str) -> User:
     invitation.user = user
     db.session.flush()
     invitation.user_id = user.id
-    if invitation.study is not None:
-        from fieldapp.studies.services import add_member
-
-        add_member(invitation.study, user, invitation.role, actor=invitation.invited_by)
+    if invitation.study is not None:  # studies makes them a member of the study
+        signals.invitation_accepted.send(invitation, user=user)
     if invitation.area is not None and user.role == Role.COORDINATOR:
         invitation.area.coordinators.append(user)
     audit.record("invitation_accepted", invitation, actor=user)

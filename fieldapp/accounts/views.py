@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import io
 from urllib.parse import urlsplit
 
-import qrcode
 from flask import (
     Blueprint,
     abort,
@@ -20,7 +17,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.accounts import services
 from fieldapp.accounts.access import recent_login_required, role_required
@@ -28,12 +24,11 @@ from fieldapp.accounts.forms import (
     ROLE_LABELS,
     AcceptInvitationForm,
     ChangePasswordForm,
-    InvitationForm,
     LoginForm,
     ProfileForm,
     ReauthenticateForm,
 )
-from fieldapp.accounts.models import Role
+from fieldapp.accounts.models import Invitation, Role, User
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
 
@@ -132,88 +127,10 @@ def reauthenticate():
 # ---------------------------------------------------------------- invitations
 
 
-def _invitation_form() -> InvitationForm:
-    from fieldapp.studies.services import areas_user_may_create_studies_in, studies_for
-
-    form = InvitationForm()
-    allowed = services.roles_inviter_may_invite(current_user)
-    form.role.choices = [Choice(role.value, ROLE_LABELS[role.value]) for role in allowed]
-    studies = [s for s in studies_for(current_user) if s.state != "closed"]
-    from fieldapp.studies.services import can_manage_study
-
-    form.study_id.choices = [Choice("", _("No study yet"))] + [
-        Choice(str(s.id), s.title) for s in studies if can_manage_study(current_user, s)
-    ]
-    if current_user.role == Role.ADMIN:
-        form.area_id.choices = [Choice("", _("No area"))] + [
-            Choice(str(a.id), a.name) for a in areas_user_may_create_studies_in(current_user)
-        ]
-    else:
-        form.area_id.choices = [Choice("", _("No area"))]
-    if request.method == "GET" and request.args.get("study"):
-        form.study_id.data = request.args.get("study")
-    return form
-
-
-def _qr_data_uri(url: str) -> str:
-    image = qrcode.make(url, box_size=6, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-@bp.route("/invitations", methods=["GET", "POST"])
-@role_required(Role.ADMIN, Role.COORDINATOR)
-def invitations():
-    """Invite a person and list the invitations sent."""
-    from fieldapp.areas.models import Area
-    from fieldapp.studies.models import Study
-
-    form = _invitation_form()
-    if form.validate_on_submit():
-        study = db.session.get(Study, int(form.study_id.data)) if form.study_id.data else None
-        area = db.session.get(Area, int(form.area_id.data)) if form.area_id.data else None
-        try:
-            invitation, token = services.create_invitation(
-                current_user,
-                role=form.role.data,
-                username=form.username.data,
-                display_name=form.display_name.data,
-                email=form.email.data,
-                locale=form.locale.data,
-                languages_spoken=form.languages_spoken.data,
-                study=study,
-                area=area,
-            )
-        except services.AccountError as error:
-            db.session.rollback()
-            field = form.username if "username" in error.code else form.role
-            if error.code == "study_not_allowed":
-                field = form.study_id
-            elif error.code == "area_not_allowed":
-                field = form.area_id
-            field.errors.append(ERRORS[error.code])
-        else:
-            db.session.commit()
-            link = url_for("accounts.accept_invitation", token=token, _external=True)
-            return render_template(
-                "accounts/invitation_created.html",
-                invitation=invitation,
-                link=link,
-                qr=_qr_data_uri(link),
-            )
-    listed = services.invitations_visible_to(current_user)
-    return render_template(
-        "accounts/invitations.html", form=form, invitations=listed, role_labels=ROLE_LABELS
-    )
-
-
 @bp.post("/invitations/<int:invitation_id>/revoke")
 @role_required(Role.ADMIN, Role.COORDINATOR)
 def revoke_invitation(invitation_id: int):
     """Withdraw an invitation that has not been used yet."""
-    from fieldapp.accounts.models import Invitation
-
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or (
         current_user.role != Role.ADMIN and invitation.invited_by_id != current_user.id
@@ -313,8 +230,6 @@ def admin_accounts():
     """Every account, with its role, whether it is active and whether it does finance."""
     from sqlalchemy import select
 
-    from fieldapp.accounts.models import User
-
     users = db.session.scalars(select(User).order_by(User.role, User.display_name)).all()
     return render_template("accounts/admin_accounts.html", users=users, role_labels=ROLE_LABELS)
 
@@ -324,8 +239,6 @@ def admin_accounts():
 @recent_login_required
 def toggle_account(user_id: int, flag: str):
     """Switch an account's finance duty, or block and unblock it."""
-    from fieldapp.accounts.models import User
-
     user = db.session.get(User, user_id)
     if user is None or flag not in ("finance", "active"):
         abort(404)

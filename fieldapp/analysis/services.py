@@ -9,6 +9,7 @@ from sqlalchemy import select
 from fieldapp.accounts.models import User
 from fieldapp.analysis.models import Code, Coder, Coding, Quote
 from fieldapp.audit import services as audit
+from fieldapp.common import signals
 from fieldapp.consent import services as consent
 from fieldapp.consent.models import Item
 from fieldapp.extensions import db
@@ -328,8 +329,10 @@ def quotes_of(study: Study, *, for_report: bool | None = None) -> list[Quote]:
     return list(db.session.scalars(query))
 
 
-def remove_quotes_of(participant: Participant) -> None:
+def remove_quotes_of(participant: Participant, *, item: str, **_kwargs) -> None:
     """The quote item was taken back: the participant's quotes go, everywhere."""
+    if item != Item.QUOTE:
+        return
     for quote in db.session.scalars(
         select(Quote).where(Quote.participant_id == participant.id)
     ).all():
@@ -337,4 +340,6 @@ def remove_quotes_of(participant: Participant) -> None:
     db.session.flush()
 
 
-consent.register_item_step(Item.QUOTE, remove_quotes_of)
+def connect_signals() -> None:
+    """Connect analysis's receivers (called by create_app; see common/signals.py)."""
+    signals.consent_item_withdrawn.connect(remove_quotes_of)

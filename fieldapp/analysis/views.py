@@ -9,14 +9,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fieldapp.accounts.access import recent_login_required
+from fieldapp.accounts.models import User
 from fieldapp.analysis import services
-from fieldapp.analysis.models import Code, Coding
-from fieldapp.common.forms import form_id, safe_anchor
+from fieldapp.analysis.exchange import study_qdc, study_qdpx
+from fieldapp.analysis.models import Code, Coding, Quote
+from fieldapp.audit import services as audit
+from fieldapp.common.forms import ActionForm, form_id, safe_anchor
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer, Observation
 from fieldapp.i18n import language
-from fieldapp.participants.forms import AGE_BAND_LABELS, ActionForm
+from fieldapp.participants.forms import AGE_BAND_LABELS
 from fieldapp.studies.access import study_view
 
 bp = Blueprint("analysis", __name__)
@@ -228,8 +231,6 @@ def remove_coding(coding_id: int):
 @login_required
 def mark_quote(quote_id: int):
     """Put a quote in the report, or take it out (it stays with the analysis)."""
-    from fieldapp.analysis.models import Quote
-
     quote = db.session.get(Quote, quote_id)
     if quote is None or not ActionForm().validate_on_submit():
         abort(404)
@@ -246,8 +247,6 @@ def mark_quote(quote_id: int):
 @study_view(manage=True)
 def invite_coder(study):
     """Invite a co-researcher to code (participatory analysis)."""
-    from fieldapp.accounts.models import User
-
     if not ActionForm().validate_on_submit():
         abort(400)
     person = _posted(User, "user_id")
@@ -268,11 +267,7 @@ def invite_coder(study):
 @recent_login_required
 def export_qdpx(study):
     """The coded texts as a REFI-QDA project for ATLAS.ti, NVivo, MAXQDA or QualCoder."""
-    from fieldapp.analysis.exchange import study_qdpx
-
     data = study_qdpx(study, request.url_root)
-    from fieldapp.audit import services as audit
-
     audit.record("export_qdpx", study, study_id=study.id)
     db.session.commit()
     return Response(
@@ -286,8 +281,6 @@ def export_qdpx(study):
 @study_view(manage=True)
 def export_qdc(study):
     """The codebook as a REFI-QDA codebook file."""
-    from fieldapp.analysis.exchange import study_qdc
-
     return Response(
         study_qdc(study),
         mimetype="application/xml",

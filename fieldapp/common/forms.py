@@ -188,3 +188,7 @@ def refuse_control_characters_in_url() -> None:
     for value in request.args.values():
         if _CONTROL_CHARACTERS.search(value):
             raise UnsafeText()
+
+
+class ActionForm(FlaskForm):
+    """A form with only the CSRF token: a button that changes something."""

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from fieldapp.common.errors import RETRY_AFTER, database_unreachable
 from fieldapp.extensions import db
 
 bp = Blueprint("common", __name__)
@@ -22,8 +23,6 @@ def index():
 @bp.get("/healthz")
 def healthz():
     """Report whether the app can reach its database, as JSON for monitoring."""
-    from fieldapp.common.errors import RETRY_AFTER, database_unreachable
-
     try:
         db.session.execute(text("SELECT 1"))
         db.session.rollback()

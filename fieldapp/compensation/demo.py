@@ -6,13 +6,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from fieldapp.compensation import services
+from fieldapp.compensation.models import ThankYouType, WorkEntry
 from fieldapp.extensions import db
 
 
 def seed_compensation(study, users) -> None:
-    from fieldapp.compensation import services
-    from fieldapp.compensation.models import ThankYouType, WorkEntry
-
     services.seed_known_limits()
     coordinator, admin = users["coordinator"], users["admin"]
     admin.finance = True  # so the demo can show the CSV and SEPA files of a batch

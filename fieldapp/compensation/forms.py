@@ -63,6 +63,7 @@ class Amount:
         self.message = message or _l("Enter an amount in euros, like 12,50.")
 
     def __call__(self, form, field):
+        # imported when needed: schwifty and sepaxml are slow to load
         from fieldapp.compensation.banking import BankingError, cents_from_text
 
         if field.data in (None, ""):

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from fieldapp.accounts.models import Role, User
 from fieldapp.audit import services as audit
+from fieldapp.common import signals
 from fieldapp.compensation.models import (
     ACTIVITIES,
     PIECES,
@@ -29,7 +30,9 @@ from fieldapp.compensation.models import (
 )
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
+from fieldapp.fieldwork.interviews import can_see_interview
 from fieldapp.studies.models import MemberRole, Study
+from fieldapp.studies.services import studies_for
 
 MAX_MINUTES_PER_DAY = 24 * 60
 MAX_RATE_CENTS = 100_000  # 1,000 euro an hour or a piece is certainly a typing error
@@ -170,8 +173,6 @@ def give_thank_you(
     actor: User, interview, thank_you_type: ThankYouType, serial_number: str | None
 ) -> ThankYou:
     """Record a thank-you at the end of an interview; the study's stock goes down by one."""
-    from fieldapp.fieldwork.interviews import can_see_interview
-
     if not can_see_interview(actor, interview) or interview.study.member_role(actor) is None:
         raise CompensationError("not_allowed")
     if thank_you_type.study_id != interview.study_id or not thank_you_type.active:
@@ -329,7 +330,7 @@ def log_piece(
     return entry
 
 
-def entry_for_approved_interview(interview) -> WorkEntry | None:
+def entry_for_approved_interview(interview, **_kwargs) -> WorkEntry | None:
     """An approved interview earns its co-researcher the study's amount per interview."""
     if interview.co_researcher_id is None:
         return None
@@ -643,8 +644,6 @@ def people_near_limits(actor: User, today: dt.date | None = None) -> list[dict]:
     limits = limits_for(today.year)
     if limits is None:
         return []
-    from fieldapp.studies.services import studies_for
-
     people: dict[int, User] = {}
     for study in studies_for(actor):
         if not can_manage_money(actor, study):
@@ -683,6 +682,7 @@ def people_near_limits(actor: User, today: dt.date | None = None) -> list[dict]:
 
 
 def save_bank_details(person: User, *, account_name: str, iban: str) -> PayeeProfile:
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import BankingError, bic_for, normalise_iban, sepa_name
 
     try:
@@ -717,8 +717,6 @@ def set_limits_apply(
     age_band: str | None,
 ) -> PayeeProfile:
     """Coordinators of a study the person works on say whether the limits apply."""
-    from fieldapp.studies.services import studies_for
-
     if actor.role != Role.ADMIN and not any(
         can_manage_money(actor, s) and s.member_role(person) is not None for s in studies_for(actor)
     ):
@@ -791,10 +789,6 @@ def seed_known_limits() -> None:
     db.session.flush()
 
 
-def _register() -> None:
-    from fieldapp.fieldwork.interviews import register_approval_listener
-
-    register_approval_listener(entry_for_approved_interview)
-
-
-_register()
+def connect_signals() -> None:
+    """Connect compensation's receivers (called by create_app; see common/signals.py)."""
+    signals.interview_approved.connect(entry_for_approved_interview)

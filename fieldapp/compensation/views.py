@@ -16,6 +16,8 @@ from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.accounts.access import recent_login_required, role_required
 from fieldapp.accounts.models import Role, User
+from fieldapp.audit import services as audit
+from fieldapp.common.forms import ActionForm
 from fieldapp.compensation import services
 from fieldapp.compensation.forms import (
     ACTIVITY_LABELS,
@@ -36,10 +38,12 @@ from fieldapp.compensation.forms import (
 )
 from fieldapp.compensation.models import AllowanceLimit, PaymentBatch, WorkEntry
 from fieldapp.extensions import db
-from fieldapp.participants.forms import ActionForm
+from fieldapp.fieldwork.views import load_interview
+from fieldapp.i18n import current_language
 from fieldapp.studies.access import study_view
 from fieldapp.studies.models import MemberRole
 from fieldapp.studies.services import studies_for
+from fieldapp.studies.services import studies_for as studies
 
 bp = Blueprint("compensation", __name__)
 
@@ -104,8 +108,8 @@ def _error(code: str) -> str:
 
 
 def money(cents: int | None) -> str:
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import format_cents
-    from fieldapp.i18n import current_language
 
     return "–" if cents is None else format_cents(cents, current_language().code)
 
@@ -222,9 +226,11 @@ def statement_labels() -> dict[str, str]:
 @login_required
 def statement(year: int):
     """My yearly statement as a PDF, in my own language."""
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import format_cents
+
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.compensation.statement_pdf import Statement, StatementLine, render_statement
-    from fieldapp.i18n import current_language
 
     if not 2000 <= year <= 2100:
         abort(404)
@@ -267,6 +273,7 @@ def statement(year: int):
 @login_required
 def bank():
     """My bank details (only I and finance staff see them)."""
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import format_iban
 
     profile = services.bank_details_for(current_user, current_user)
@@ -302,8 +309,6 @@ def bank():
 @login_required
 def thank_you(uuid: str):
     """Record the thank-you given at the end of the interview."""
-    from fieldapp.fieldwork.views import load_interview
-
     interview = load_interview(uuid)
     types = [t for t in services.thank_you_types(interview.study, active_only=True)]
     form = ThankYouForm()
@@ -343,6 +348,7 @@ def _sent(form) -> bool:
 
 
 def _rates_form(study) -> RatesForm:
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import format_cents
 
     form = RatesForm(prefix="rates")
@@ -545,6 +551,7 @@ def _entry(entry_id: int) -> WorkEntry:
 @login_required
 def correct(entry_id: int):
     """Correct an entry that is not paid; the reason and the old values are kept."""
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import format_cents
 
     entry = _entry(entry_id)
@@ -688,6 +695,7 @@ def remove_entry(batch_id: int, entry_id: int):
 
 def _payments(item: PaymentBatch):
     """One payment per person in the batch; finance needs everyone's bank details."""
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import Payment
 
     per_person: dict[int, int] = {}
@@ -741,6 +749,7 @@ def _finance_payments(batch_id: int, *, for_bank_file: bool = False):
 @recent_login_required
 def batch_csv(batch_id: int):
     """The batch as CSV for finance (with bank details)."""
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import batch_csv_rows
 
     item, payments = _finance_payments(batch_id)
@@ -762,6 +771,7 @@ def batch_sepa(batch_id: int):
     """The batch as a SEPA credit transfer file (pain.001.001.03) for the bank."""
     from flask import current_app
 
+    # imported when needed: schwifty and sepaxml are slow to load
     from fieldapp.compensation.banking import BankingError, Debtor, credit_transfer_xml
 
     item, payments = _finance_payments(batch_id, for_bank_file=True)
@@ -783,8 +793,6 @@ def batch_sepa(batch_id: int):
         db.session.rollback()
         flash(_error(error.code), "error")
         return redirect(url_for("compensation.batch", batch_id=item.id))
-    from fieldapp.audit import services as audit
-
     audit.record("sepa_file_made", item, study_id=item.study_id, payments=len(payments))
     db.session.commit()
     return Response(
@@ -836,8 +844,6 @@ def person_limits(user_id: int):
 @role_required(Role.ADMIN, Role.COORDINATOR)
 def limits_overview():
     """People near or over a limit this month or this year, over all studies."""
-    from fieldapp.studies.services import studies_for as studies
-
     people = {}
     for study in studies(current_user):
         if services.can_manage_money(current_user, study):

@@ -6,12 +6,15 @@ import contextlib
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, event, func, select
 
+from fieldapp import i18n
 from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
+from fieldapp.common import signals
 from fieldapp.consent.models import (
     METHODS,
     STANDARD_ITEMS,
@@ -25,6 +28,8 @@ from fieldapp.consent.models import (
 )
 from fieldapp.db import checkpoint_after_erasure, utcnow
 from fieldapp.extensions import db
+from fieldapp.media.models import MediaFile
+from fieldapp.media.services import delete_media, media_path, store_image
 from fieldapp.participants.models import (
     ErasedSubmission,
     Participant,
@@ -39,7 +44,7 @@ from fieldapp.participants.services import (
     can_take_participants,
 )
 from fieldapp.studies.models import Study, StudyState
-from fieldapp.studies.services import register_transition_guard, slugify
+from fieldapp.studies.services import slugify
 
 log = logging.getLogger("fieldapp.consent")
 
@@ -205,15 +210,15 @@ def missing_consent_languages(study: Study) -> list[str]:
     ]
 
 
-def _fieldwork_guard(study: Study) -> list[str]:
-    from flask_babel import gettext as _
-
-    from fieldapp.i18n import language
-
+def fieldwork_problems(study: Study, *, target: StudyState, **_kwargs) -> list[str]:
+    """Receiver of `study_state_changing`: fieldwork needs a published consent text in
+    every language of the study."""
+    if target != StudyState.FIELDWORK:
+        return []
     missing = missing_consent_languages(study)
     if not missing:
         return []
-    names = ", ".join(language(code).native_name for code in missing)
+    names = ", ".join(i18n.language(code).native_name for code in missing)
     return [
         _(
             "Publish a consent text in every language of the study first. Missing: %(names)s.",
@@ -222,7 +227,19 @@ def _fieldwork_guard(study: Study) -> list[str]:
     ]
 
 
-register_transition_guard(StudyState.FIELDWORK, _fieldwork_guard)
+def consent_text_problem(study: Study, *, language: str, **_kwargs) -> str | None:
+    """Receiver of `new_participant_checking`: a participant is met only in a language
+    the study's consent form has a published text in."""
+    form = current_form(study)
+    if form is None or form.text_for(language) is None:
+        return "no_consent_text"
+    return None
+
+
+def connect_signals() -> None:
+    """Connect consent's receivers (called by create_app; see fieldapp/common/signals.py)."""
+    signals.study_state_changing.connect(fieldwork_problems)
+    signals.new_participant_checking.connect(consent_text_problem)
 
 
 # ---------------------------------------------------------------- recording consent
@@ -346,8 +363,6 @@ def record_consent(
         ConsentDecision(item_key=key, granted=bool(decisions[key])) for key in form.item_keys()
     ]
     if method == "signature":
-        from fieldapp.media.services import store_image
-
         record.signature = store_image(
             signature_png, kind="signature", created_by=actor, max_side=1200
         )
@@ -411,33 +426,11 @@ def is_erased_submission(submission_id: str) -> bool:
 
 # ---------------------------------------------------------------- withdrawal and erasure
 
-# Other domains (interviews, observations, quotes, media) register what they erase.
-# An erasure step deletes a participant's data and returns the submission ids it erased;
-# an item step removes what depended on one consent item.
-ErasureStep = Callable[[Participant], list[str]]
-ItemStep = Callable[[Participant], None]
-_ERASURE_STEPS: list[ErasureStep] = []
-_ITEM_STEPS: dict[str, list[ItemStep]] = {}
-
-
-def register_erasure_step(step: ErasureStep) -> None:
-    if step not in _ERASURE_STEPS:
-        _ERASURE_STEPS.append(step)
-
-
-def register_item_step(item: str, step: ItemStep) -> None:
-    steps = _ITEM_STEPS.setdefault(item, [])
-    if step not in steps:
-        steps.append(step)
-
-
 WITHDRAWAL_REASONS = ("participant", "request", "retention")
 REQUEST_CATEGORIES = ("changed_mind", "privacy_worry", "never_agreed", "other")
 
 
 def _erase_consent(participant: Participant) -> list[str]:
-    from fieldapp.media.services import delete_media
-
     ids = []
     records = db.session.scalars(
         select(ConsentRecord).where(ConsentRecord.participant_id == participant.id)
@@ -463,6 +456,17 @@ def withdraw_participant(
 ) -> ParticipantTombstone:
     """Erase everything about a participant; keep only a tombstone (code, date, ids).
 
+    What is erased, in this order, all in the caller's transaction:
+      1. every other domain's data, through the `participant_erasing` signal. Its receivers
+         (fieldapp/common/signals.py lists them; tests/consent/test_signals.py keeps that
+         list true) are today: fieldwork.interviews.erase_interviews (interviews, answers,
+         photos). Quotes and observations that hang on
+         an interview or the participant go with them (ON DELETE CASCADE).
+      2. consent: the consent records and their signature images (_erase_consent);
+      3. the participant row, and with it the contact details (cascade);
+      4. the media files on disk, after the commit (see below).
+    The tombstone keeps the code, the study and the erased submission ids (rule 2).
+
     Files go from disk after the commit. Each is first listed in `pending_file_removals`,
     in this transaction, so that a crash between the commit and the removal is finished by
     `finish_file_removals` (run by `flask purge`).
@@ -473,8 +477,8 @@ def withdraw_participant(
         raise ConsentError("unknown_category")
     ids: list[str] = [participant.uuid]
     with _deleted_media_files() as storage_names:
-        for step in _ERASURE_STEPS:
-            ids.extend(step(participant))
+        for _receiver, erased in signals.participant_erasing.send(participant):
+            ids.extend(erased)
         ids.extend(_erase_consent(participant))
     _list_file_removals(storage_names)
     tombstone = ParticipantTombstone(
@@ -502,8 +506,6 @@ def withdraw_participant(
 @contextlib.contextmanager
 def _deleted_media_files() -> Iterator[list[str]]:
     """The storage names of the media rows deleted (flushed) in this block, by any step."""
-    from fieldapp.media.models import MediaFile
-
     names: list[str] = []
     session = db.session()
 
@@ -527,9 +529,6 @@ def finish_file_removals() -> int:
     """Remove the files of erasures whose process stopped after the commit; returns how many
     rows were finished. Safe to run at any time: a file is removed only when no media row
     names it, and a file that is already gone just closes its row. The caller commits."""
-    from fieldapp.media.models import MediaFile
-    from fieldapp.media.services import media_path
-
     finished = 0
     rows = db.session.scalars(select(PendingFileRemoval).order_by(PendingFileRemoval.id)).all()
     for row in rows:
@@ -568,8 +567,7 @@ def withdraw_item(participant: Participant, key: str, *, actor: User | None = No
         participant.contact = None
         checkpoint_after_erasure(db.session)
     with _deleted_media_files() as storage_names:
-        for step in _ITEM_STEPS.get(key, []):
-            step(participant)
+        signals.consent_item_withdrawn.send(participant, item=key)
     _list_file_removals(storage_names)
     db.session.flush()
     audit.record(

@@ -27,6 +27,8 @@ from wtforms.validators import Length
 
 from fieldapp.accounts.access import recent_login_required
 from fieldapp.audit import services as audit
+from fieldapp.common.forms import ActionForm
+from fieldapp.common.readability import score
 from fieldapp.consent import services
 from fieldapp.consent.forms import (
     ITEM_NAMES,
@@ -39,8 +41,11 @@ from fieldapp.consent.forms import (
 from fieldapp.consent.models import ConsentForm, ConsentRecord, FormChanged
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
+from fieldapp.i18n import language as language_info
+from fieldapp.instruments.services import published_instruments
 from fieldapp.media.services import MediaRejected, MediaStorageFailed
-from fieldapp.participants.forms import ActionForm, CoordinatorWithdrawForm
+from fieldapp.participants.access import load_participant
+from fieldapp.participants.forms import CoordinatorWithdrawForm
 from fieldapp.participants.services import (
     ParticipantError,
     PendingParticipant,
@@ -52,7 +57,6 @@ from fieldapp.participants.services import (
     seal_pending,
     show_card_once,
 )
-from fieldapp.participants.views import load_participant
 from fieldapp.studies.access import study_view
 
 bp = Blueprint("consent", __name__)
@@ -290,8 +294,6 @@ def receipt(participant_id: int):
 
 def _questionnaires(study):
     """Published questionnaires, so the interview starts from the card with one tap."""
-    from fieldapp.instruments.services import published_instruments
-
     if study.state != "fieldwork":
         return []
     return [i.current_version for i in published_instruments(study, "questionnaire")]
@@ -328,6 +330,7 @@ def receipt_labels() -> dict[str, str]:
 @login_required
 def receipt_pdf(participant_id: int):
     """The card just shown, as a printable A6 PDF: the page posts its link back."""
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.pdf.receipt import CardOverflowError, render_receipt
 
     participant = load_participant(participant_id)
@@ -365,8 +368,6 @@ def receipt_pdf(participant_id: int):
 @study_view(manage=True)
 def versions(study):
     """The consent versions of a study, and what is missing before publishing."""
-    from fieldapp.common.readability import score
-
     draft = services.draft_form(study)
     current = services.current_form(study)
     readability = {}
@@ -475,9 +476,6 @@ def _text_form(form_version: ConsentForm, language: str, existing):
 @study_view(manage=True)
 def text(study, form_id: int, language: str):
     """Write the information text and the items in one language, with its readability."""
-    from fieldapp.common.readability import score
-    from fieldapp.i18n import language as language_info
-
     if language not in study.languages:
         abort(404)
     form_version = _draft(study, form_id)
@@ -608,6 +606,7 @@ def register_csv(study):
 @recent_login_required
 def record_pdf(record_id: int):
     """A PDF copy of one consent record, with the wording the participant saw."""
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.consent.record_pdf import render_record_pdf
 
     record = db.session.get(ConsentRecord, record_id)

@@ -6,8 +6,14 @@ import uuid as uuid_module
 
 from sqlalchemy import select
 
+from fieldapp.consent import services as consent
 from fieldapp.extensions import db
+from fieldapp.fieldwork import interviews
+from fieldapp.fieldwork import observations as observation_service
+from fieldapp.fieldwork.models import Answer, Interview, Observation
+from fieldapp.instruments import services
 from fieldapp.instruments.definition import Choice, FormDefinition, Group, Question
+from fieldapp.participants.models import Participant
 
 # Six languages for the labels the demo questionnaire shows.
 L = ("nl", "en", "ar", "tr", "pl", "uk")
@@ -168,13 +174,6 @@ def demo_observation_protocol() -> FormDefinition:
 
 def seed_fieldwork(study, users) -> None:
     """Publish the instruments and add two interviews and two observations, once."""
-    from fieldapp.consent import services as consent
-    from fieldapp.fieldwork import interviews
-    from fieldapp.fieldwork import observations as observation_service
-    from fieldapp.fieldwork.models import Interview, Observation
-    from fieldapp.instruments import services
-    from fieldapp.participants.models import Participant
-
     coordinator = users["coordinator"]
     if not services.instruments_of(study):
         for kind, definition, public in (
@@ -222,8 +221,6 @@ def seed_fieldwork(study, users) -> None:
             uuid=str(uuid_module.uuid4()),
             language=participant.language,
         )
-        from fieldapp.fieldwork.models import Answer
-
         interview.answers = [Answer(question_name=k, value=v) for k, v in given.items()]
         interviews.submit_interview(who, interview, notes="")
     if not db.session.scalar(select(Observation.id).where(Observation.study_id == study.id)):

@@ -52,6 +52,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 
 from fieldapp.accounts.models import User
+from fieldapp.audit import services as audit
 from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer, Interview, Observation, ObservationPhoto
 from fieldapp.instruments.definition import (
@@ -705,7 +706,6 @@ def export_filename(study: Study, what: str, extension: str, *parts: object) -> 
 
 def register_export_cli(app: Flask) -> None:
     """`flask export responses|observations ...`"""
-    from fieldapp.audit import services as audit
 
     @app.cli.group("export")
     def export_group() -> None:

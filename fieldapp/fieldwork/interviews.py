@@ -12,11 +12,18 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
+from fieldapp.common import signals
 from fieldapp.consent import services as consent
 from fieldapp.consent.models import Item
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
-from fieldapp.fieldwork.models import Answer, Interview, InterviewRevision, ReviewNote
+from fieldapp.fieldwork.models import (
+    Answer,
+    Interview,
+    InterviewRevision,
+    InvalidReviewState,
+    ReviewNote,
+)
 from fieldapp.fieldwork.submissions import (
     FieldworkError,
     PhotoUpload,
@@ -26,6 +33,7 @@ from fieldapp.fieldwork.submissions import (
     store_photo,
 )
 from fieldapp.instruments.definition import FormDefinition, Group, Question
+from fieldapp.instruments.expressions import ExpressionError, evaluate_bool, parse
 from fieldapp.instruments.models import InstrumentVersion
 from fieldapp.media.services import MediaRejected, MediaStorageFailed, delete_media
 from fieldapp.participants.models import Participant
@@ -130,8 +138,6 @@ def _same_or_conflict(existing, actor, participant, version) -> Interview:
 def evaluate_rule(expression: str | None, values: dict, current=None) -> bool:
     if not expression:
         return True
-    from fieldapp.instruments.expressions import ExpressionError, evaluate_bool, parse
-
     try:
         return evaluate_bool(parse(expression), values, current)
     except ExpressionError:
@@ -423,19 +429,8 @@ def submit_interview(actor: User, interview: Interview, *, notes: str | None = N
     )
 
 
-# Other domains act on an approved interview (compensation pays for it).
-_APPROVAL_LISTENERS: list = []
-
-
-def register_approval_listener(listener) -> None:
-    if listener not in _APPROVAL_LISTENERS:
-        _APPROVAL_LISTENERS.append(listener)
-
-
 def review(actor: User, target, decision: str, comment: str) -> ReviewNote:
     """Approve, or mark "needs attention" with a comment the co-researcher sees."""
-    from fieldapp.fieldwork.models import InvalidReviewState
-
     if target.study.member_role(actor) != MemberRole.COORDINATOR:
         raise FieldworkError("not_allowed", status=403)
     comment = (comment or "").strip()
@@ -456,8 +451,7 @@ def review(actor: User, target, decision: str, comment: str) -> ReviewNote:
     target.review_notes.append(note)
     db.session.flush()
     if decision == "approved" and isinstance(target, Interview):
-        for listener in _APPROVAL_LISTENERS:
-            listener(target)
+        signals.interview_approved.send(target)  # compensation adds a payment line
     audit.record(
         "submission_reviewed", target, actor=actor, study_id=target.study_id, decision=decision
     )
@@ -467,7 +461,7 @@ def review(actor: User, target, decision: str, comment: str) -> ReviewNote:
 # ---------------------------------------------------------------- erasure
 
 
-def erase_interviews(participant: Participant) -> list[str]:
+def erase_interviews(participant: Participant, **_kwargs) -> list[str]:
     """Withdrawal: every interview of the participant goes, with its photos."""
     ids: list[str] = []
     interviews = db.session.scalars(
@@ -487,8 +481,10 @@ def erase_interviews(participant: Participant) -> list[str]:
     return ids
 
 
-def erase_photos_of_participant(participant: Participant) -> None:
+def erase_photos_of_participant(participant: Participant, *, item: str, **_kwargs) -> None:
     """The photo item was taken back: photo answers about this participant go."""
+    if item != Item.PHOTO:
+        return
     interviews = db.session.scalars(
         select(Interview).where(Interview.participant_id == participant.id)
     ).all()
@@ -502,5 +498,7 @@ def erase_photos_of_participant(participant: Participant) -> None:
     db.session.flush()
 
 
-consent.register_erasure_step(erase_interviews)
-consent.register_item_step(Item.PHOTO, erase_photos_of_participant)
+def connect_signals() -> None:
+    """Connect the interviews' receivers (called by create_app; see common/signals.py)."""
+    signals.participant_erasing.connect(erase_interviews)
+    signals.consent_item_withdrawn.connect(erase_photos_of_participant)

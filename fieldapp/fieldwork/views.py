@@ -23,6 +23,7 @@ from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.common.errors import MESSAGES as ERROR_PAGES
 from fieldapp.consent import services as consent
+from fieldapp.consent.models import ConsentRecord
 from fieldapp.extensions import db
 from fieldapp.fieldwork import interviews as service
 from fieldapp.fieldwork import observations as observation_service
@@ -33,13 +34,17 @@ from fieldapp.fieldwork.forms import (
     StartInterviewForm,
     SubmitInterviewForm,
 )
-from fieldapp.fieldwork.models import Interview, Observation
-from fieldapp.instruments.definition import Group
+from fieldapp.fieldwork.models import Answer, Interview, Observation, ObservationPhoto
+from fieldapp.i18n import current_language
+from fieldapp.instruments.definition import SCALE_ICONS, Group
 from fieldapp.instruments.models import InstrumentVersion
 from fieldapp.instruments.services import published_instruments
-from fieldapp.participants.views import load_participant
+from fieldapp.media.models import MediaFile
+from fieldapp.media.services import MediaRejected, MediaStorageFailed, send_media
+from fieldapp.participants.access import load_participant
+from fieldapp.participants.services import can_manage_participant
 from fieldapp.studies.access import study_view
-from fieldapp.studies.models import MemberRole
+from fieldapp.studies.models import MemberRole, Study
 
 bp = Blueprint("fieldwork", __name__)
 
@@ -103,7 +108,6 @@ FIELDWORK_STATES = {
     "approved": _l("Approved"),
     "needs_attention": _l("Needs attention"),
 }
-SCALE_ICONS = ("scale-1.svg", "scale-2.svg", "scale-3.svg", "scale-4.svg", "scale-5.svg")
 
 
 @bp.app_context_processor
@@ -146,8 +150,6 @@ def refuse_erased(*ids) -> None:
 
 def load_interview(uuid: str) -> Interview:
     from sqlalchemy.orm import joinedload, selectinload
-
-    from fieldapp.studies.models import Study
 
     # The study with its members (for the access check), the version and the answers: one
     # page needs them all, so they come in few queries.
@@ -486,8 +488,6 @@ def _protocol_input(instrument) -> dict:
 
 
 def _protocol_context(instrument, errors: dict, values: dict) -> dict:
-    from fieldapp.i18n import current_language
-
     definition = (
         instrument.current_version.definition
         if instrument and (instrument.current_version)
@@ -548,8 +548,6 @@ def new_observation(study):
 
 def _observation_page(form, study, instrument, observation, values, save, saved_message):
     """Check and save an observation form (new or corrected), or show it with its errors."""
-    from fieldapp.media.services import MediaRejected, MediaStorageFailed
-
     protocol_errors: dict = {}
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
@@ -706,10 +704,6 @@ def my_work(study):
 @login_required
 def media(uuid: str):
     """A photo or signature, only for someone who may see what it belongs to."""
-    from fieldapp.fieldwork.models import Answer, ObservationPhoto
-    from fieldapp.media.models import MediaFile
-    from fieldapp.media.services import send_media
-
     item = db.session.scalar(select(MediaFile).where(MediaFile.uuid == uuid[:36]))
     if item is None:
         refuse_erased(uuid)
@@ -722,9 +716,6 @@ def media(uuid: str):
     answer = db.session.scalar(select(Answer).where(Answer.media_id == item.id))
     if answer is not None and service.can_see_interview(current_user, answer.interview):
         return send_media(item)
-    from fieldapp.consent.models import ConsentRecord
-    from fieldapp.participants.services import can_manage_participant
-
     record = db.session.scalar(
         select(ConsentRecord).where(ConsentRecord.signature_media_id == item.id)
     )

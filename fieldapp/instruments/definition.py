@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fieldapp.instruments.expressions import ExpressionError, parse
+
 QUESTION_TYPES = (
     "text",
     "long_text",
@@ -29,6 +31,8 @@ CHOICE_TYPES = ("select_one", "select_multiple")
 ANSWERED_TYPES = tuple(t for t in QUESTION_TYPES if t != "note")
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 SCALE_POINTS = ("1", "2", "3", "4", "5")
+# The picture shown for each scale point (static/img), on the phone and in the preview.
+SCALE_ICONS = ("scale-1.svg", "scale-2.svg", "scale-3.svg", "scale-4.svg", "scale-5.svg")
 YES_NO = ("yes", "no")
 
 
@@ -213,8 +217,6 @@ class FormDefinition:
 
         The builder and the importer turn these into messages for people.
         """
-        from fieldapp.instruments.expressions import ExpressionError, parse
-
         found: list[str] = []
         names: set[str] = set()
         all_names = {q.name for q in self.questions()} | {

@@ -17,9 +17,10 @@ from fieldapp.instruments.definition import (
     Group,
     Question,
 )
+from fieldapp.instruments.expressions import ExpressionError, parse
 from fieldapp.instruments.models import KINDS, Instrument, InstrumentVersion, VersionFrozen
 from fieldapp.studies.models import Study
-from fieldapp.studies.services import can_manage_study
+from fieldapp.studies.services import can_manage_study, slugify
 
 
 class InstrumentError(Exception):
@@ -141,8 +142,6 @@ def _check_question(definition: FormDefinition, question: Question, old_name: st
 def _check_rules(item: Question | Group, names: set[str], attributes: tuple[str, ...]) -> None:
     """Refuse a rule (relevance, constraint) that cannot be read or names an unknown item:
     the same check for questions and groups, when they are saved, not only at publishing."""
-    from fieldapp.instruments.expressions import ExpressionError, parse
-
     for attribute in attributes:
         expression = getattr(item, attribute)
         if expression:
@@ -229,8 +228,6 @@ def move_item(actor: User, version: InstrumentVersion, name: str, step: int) -> 
 
 def parse_choice_lines(text: str) -> list[tuple[str, str]]:
     """'name = label' per line; a line with only a label gets a name made from it."""
-    from fieldapp.studies.services import slugify
-
     pairs = []
     for raw in (text or "").splitlines():
         line = raw.strip()

@@ -11,11 +11,11 @@ from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import Length
 
-from fieldapp.common.forms import NoControlCharacters
+from fieldapp.common.forms import ActionForm, NoControlCharacters
 from fieldapp.extensions import db
 from fieldapp.i18n import language as language_info
 from fieldapp.instruments import services
-from fieldapp.instruments.definition import Group, Question
+from fieldapp.instruments.definition import SCALE_ICONS, Group, Question
 from fieldapp.instruments.forms import (
     KIND_LABELS,
     TYPE_LABELS,
@@ -27,7 +27,6 @@ from fieldapp.instruments.forms import (
     QuestionForm,
 )
 from fieldapp.instruments.models import Instrument
-from fieldapp.participants.forms import ActionForm
 from fieldapp.studies.access import study_view
 from fieldapp.studies.services import can_manage_study
 
@@ -114,6 +113,7 @@ def index(study):
 @study_view(manage=True)
 def import_xlsform(study):
     """Import an XLSForm; everything fieldapp does not support is listed with sheet and row."""
+    # imported when needed: openpyxl loads only for a spreadsheet
     from fieldapp.instruments.xlsform import read_xlsform
 
     form = ImportForm(prefix="x")
@@ -459,8 +459,6 @@ def preview(instrument_id: int):
     if language not in instrument.study.languages:
         language = definition.default_language
     index = max(0, min(request.args.get("page", 0, type=int) or 0, max(len(pages) - 1, 0)))
-    from fieldapp.fieldwork.views import SCALE_ICONS
-
     with force_locale(language):
         return render_template(
             "instruments/preview.html",
@@ -487,6 +485,7 @@ def preview(instrument_id: int):
 @login_required
 def export_xlsform(instrument_id: int):
     """The instrument as an XLSForm, to edit in a spreadsheet or use in ODK."""
+    # imported when needed: openpyxl loads only for a spreadsheet
     from fieldapp.instruments.xlsform import write_xlsform
 
     instrument = load_instrument(instrument_id)

@@ -48,10 +48,6 @@ class FindParticipantForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
-    """A form with only the CSRF token: a button that changes something."""
-
-
 class CoordinatorWithdrawForm(FlaskForm):
     category = SelectField(
         _l("Why does the participant withdraw?"),

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldapp.accounts.models import Role, User
 from fieldapp.audit import services as audit
+from fieldapp.common import signals
 from fieldapp.common.tokens import new_token, token_digest
 from fieldapp.extensions import db
 from fieldapp.participants.codes import CodeInvalid, new_code, normalise_code
@@ -121,11 +122,10 @@ def check_new_participant(
     sub_area = sub_area or None
     if sub_area is not None and sub_area not in (study.area.cbs_codes or []):
         raise ParticipantError("unknown_sub_area")
-    from fieldapp.consent.services import current_form
-
-    form = current_form(study)
-    if form is None or form.text_for(language) is None:
-        raise ParticipantError("no_consent_text")
+    # Consent answers whether it has a published text in this language (no_consent_text).
+    for _receiver, problem in signals.new_participant_checking.send(study, language=language):
+        if problem:
+            raise ParticipantError(problem)
     return PendingParticipant(
         study_id=study.id,
         met_by_id=actor.id,

@@ -6,7 +6,11 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from fieldapp.analysis import services as analysis
+from fieldapp.analysis.models import Coding
 from fieldapp.extensions import db
+from fieldapp.reports import services
+from fieldapp.reports.models import Report
 
 SECTIONS = {
     "nl": {
@@ -76,11 +80,6 @@ ACTIONS = (
 
 
 def seed_report(study, users) -> None:
-    from fieldapp.analysis import services as analysis
-    from fieldapp.analysis.models import Coding
-    from fieldapp.reports import services
-    from fieldapp.reports.models import Report
-
     coordinator = users["coordinator"]
     if db.session.scalar(select(Report.id).where(Report.study_id == study.id)):
         return

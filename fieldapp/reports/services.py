@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from fieldapp.accounts.models import User
-from fieldapp.analysis.services import GROUPS, group_of
+from fieldapp.analysis.services import GROUPS, group_of, quotes_of
 from fieldapp.audit import services as audit
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
 from fieldapp.fieldwork.models import Answer, Interview
+from fieldapp.i18n import current_language
 from fieldapp.instruments.definition import Question
 from fieldapp.instruments.services import published_instruments
 from fieldapp.reports.models import (
@@ -27,6 +28,7 @@ from fieldapp.reports.models import (
     title_language,
 )
 from fieldapp.studies.models import MemberRole, Study
+from fieldapp.studies.services import _unique_slug
 
 SMALL_CELL = 5  # fewer people than this are never shown outside the coordinator's screens
 COUNTED_STATES = ("submitted", "approved")
@@ -81,8 +83,6 @@ class Figure:
 
     def row_caption(self, key: str, language: str, fallback: str | None = None) -> tuple[str, str]:
         """An answer's words and the language they are in (as caption())."""
-        from fieldapp.i18n import current_language
-
         for choice in self.definition.choices_for(self.question):
             if choice.name == key and choice.labels and self.question.type != "yes_no":
                 text, code = _with_language(
@@ -256,8 +256,6 @@ def publication_rows(figures: list[Figure], language: str, hidden: str):
 def report_for(study: Study) -> Report:
     report = db.session.scalar(select(Report).where(Report.study_id == study.id))
     if report is None:
-        from fieldapp.studies.services import _unique_slug
-
         slug = study.slug
         if db.session.scalar(select(Report.id).where(Report.slug == slug)):
             slug = _unique_slug(study.slug + "-report")
@@ -396,8 +394,6 @@ def draft_snapshot(report: Report) -> dict:
     """What publishing the draft now would make public: the sections of every complete
     language, the chosen figures, the quotes in the report (by id: their words stay with the
     quote, so a withdrawal removes them) and the actions with their updates."""
-    from fieldapp.analysis.services import quotes_of
-
     return {
         "sections": {
             language: {kind: report.section(language, kind) for kind in SECTION_KINDS}
@@ -466,8 +462,6 @@ class ReportContent:
     def quotes(self) -> list:
         """The quotes in the report that may still be shown: a quote taken out of the
         report, or gone with a withdrawal, leaves at once; one added waits for publication."""
-        from fieldapp.analysis.services import quotes_of
-
         live = quotes_of(self.study, for_report=True)
         if self.quote_ids is None:
             return live

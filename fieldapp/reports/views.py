@@ -22,12 +22,15 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from fieldapp.areas.models import Area
+from fieldapp.common.forms import ActionForm
+from fieldapp.common.readability import score
 from fieldapp.db import writes_during_read
 from fieldapp.extensions import db
+from fieldapp.fieldwork.exports import csv_chunks
 from fieldapp.i18n import LANGUAGE_CODES, current_language
-from fieldapp.participants.forms import ActionForm
 from fieldapp.reports import services
-from fieldapp.reports.models import ACTION_STATES, SECTION_KINDS, Action
+from fieldapp.reports.models import ACTION_STATES, SECTION_KINDS, Action, Report
 from fieldapp.studies.access import study_view
 
 bp = Blueprint("reports", __name__)
@@ -115,8 +118,6 @@ def report_labels():
 @study_view(manage=True)
 def builder(study):
     """Write the report per language beside the Dutch text, choose figures, publish."""
-    from fieldapp.common.readability import score
-
     report = services.report_for(study)
     language = request.args.get("in", "nl" if "nl" in study.languages else study.languages[0])
     if language not in study.languages:
@@ -349,7 +350,10 @@ def preview(study):
 
 def _doc(content: services.ReportContent, language: str):
     """The report as the PDF module's plain data, in `language` (under force_locale)."""
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.pdf.text import isolate
+
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.reports.pdf import ActionItem, Figure, FigureRow, ReportDoc, Section
 
     figures = []
@@ -420,6 +424,7 @@ def _doc(content: services.ReportContent, language: str):
 def _pdf(content: services.ReportContent, kind: str):
     """A PDF of the report. A printed document is in one language: the one the report is
     written in for this reader, its headings included."""
+    # imported when needed: reportlab and the fonts load only for a PDF
     from fieldapp.reports import pdf
 
     language = content.reading_language(_wanted_language(content))
@@ -440,8 +445,6 @@ def _pdf(content: services.ReportContent, kind: str):
 
 
 def _figures_csv(content: services.ReportContent):
-    from fieldapp.fieldwork.exports import csv_chunks
-
     language = content.reading_language(_wanted_language(content))
     with force_locale(language):
         hidden = _("fewer than 5")
@@ -513,9 +516,6 @@ def preview_figures(study):
 @bp.get("/a/<slug>")
 def area(slug: str):
     """An area's page: what research runs here, its results, and what is done with them."""
-    from fieldapp.areas.models import Area
-    from fieldapp.reports.models import Report
-
     found = db.session.scalar(select(Area).where(Area.slug == slug[:80]))
     if found is None:
         abort(404)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
 
 from sqlalchemy import select
 
-from fieldapp.accounts.models import Role, User
-from fieldapp.areas.models import Area
+from fieldapp.accounts.models import Invitation, Role, User
+from fieldapp.areas.models import Area, area_coordinators
 from fieldapp.audit import services as audit
+from fieldapp.common import signals
 from fieldapp.extensions import db
 from fieldapp.i18n import LANGUAGE_CODES
 from fieldapp.studies.models import (
@@ -55,8 +55,6 @@ def areas_user_may_create_studies_in(user: User) -> list[Area]:
     if user.role == Role.ADMIN:
         return list(db.session.scalars(select(Area).order_by(Area.name)))
     if user.role == Role.COORDINATOR:
-        from fieldapp.areas.models import area_coordinators
-
         return list(
             db.session.scalars(
                 select(Area)
@@ -197,21 +195,13 @@ def update_study(
 
 # ---------------------------------------------------------------- life cycle
 
-# Other domains add conditions a study must meet before it enters a state (for example
-# "a published consent text in every study language" before fieldwork). A guard returns
-# a list of problems; an empty list lets the transition pass.
-TransitionGuard = Callable[[Study], list[str]]
-_GUARDS: dict[str, list[TransitionGuard]] = {}
-
-
-def register_transition_guard(target: str, guard: TransitionGuard) -> None:
-    _GUARDS.setdefault(StudyState(target), []).append(guard)
-
 
 def transition_problems(study: Study, target: str) -> list[str]:
+    """What blocks `study` from entering `target`: other domains answer the
+    `study_state_changing` signal (see fieldapp/common/signals.py) with their problems."""
     problems: list[str] = []
-    for guard in _GUARDS.get(StudyState(target), []):
-        problems.extend(guard(study))
+    for _receiver, found in signals.study_state_changing.send(study, target=StudyState(target)):
+        problems.extend(found or [])
     return problems
 
 
@@ -246,6 +236,22 @@ def change_state(actor: User, study: Study, target: str) -> Study:
 # ---------------------------------------------------------------- members
 
 
+def invitation_problem(inviter: User, *, study: Study, **_kwargs) -> str | None:
+    """Receiver of `invitation_checking`: only to a study the inviter may manage."""
+    return None if can_manage_study(inviter, study) else "study_not_allowed"
+
+
+def member_from_invitation(invitation, *, user: User, **_kwargs) -> None:
+    """Receiver of `invitation_accepted`: the new account joins the invitation's study."""
+    add_member(invitation.study, user, invitation.role, actor=invitation.invited_by)
+
+
+def connect_signals() -> None:
+    """Connect the studies' receivers (called by create_app; see common/signals.py)."""
+    signals.invitation_checking.connect(invitation_problem)
+    signals.invitation_accepted.connect(member_from_invitation)
+
+
 def add_member(study: Study, user: User, role: str, *, actor: User) -> StudyMember:
     if role == MemberRole.COORDINATOR and user.role not in (Role.COORDINATOR, Role.ADMIN):
         raise StudyError("member_role_mismatch")
@@ -278,8 +284,6 @@ def remove_member(study: Study, user: User, *, actor: User) -> None:
 
 def co_researchers_addable(actor: User, study: Study) -> list[User]:
     """Co-researchers this coordinator invited or works with, not yet in the study."""
-    from fieldapp.accounts.models import Invitation
-
     in_study = {m.user_id for m in study.members}
     if actor.role == Role.ADMIN:
         query = select(User).where(User.role == Role.CO_RESEARCHER)

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice as Choice
 
 from fieldapp.accounts.access import role_required
 from fieldapp.accounts.models import Role, User
+from fieldapp.areas.models import Area
 from fieldapp.common.forms import database_id
 from fieldapp.extensions import db
 from fieldapp.studies import services
@@ -119,8 +120,6 @@ def create():
         flash(_("You are not a coordinator of any area yet. Ask an administrator."), "warning")
         return redirect(url_for("studies.index"))
     if form.validate_on_submit():
-        from fieldapp.areas.models import Area
-
         area = db.session.get(Area, int(form.area_id.data))
         try:
             study = services.create_study(current_user, area=area, **_form_kwargs(form))

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select, text
 
+from fieldapp.common import signals
 from fieldapp.consent import services
 from fieldapp.consent.models import ConsentRecord, Item
 from fieldapp.extensions import db
@@ -169,19 +170,17 @@ def test_withdrawing_one_item_keeps_the_rest(
 def test_item_steps_of_other_domains_run(app, as_co_researcher, consent_study, make_participant):
     called = []
 
-    def remove_quotes(participant):
-        called.append(participant.id)
+    def remove_quotes(participant, *, item):
+        if item == Item.QUOTE:
+            called.append(participant.id)
 
-    services.register_item_step(Item.QUOTE, remove_quotes)
-    try:
+    with signals.consent_item_withdrawn.connected_to(remove_quotes):
         participant = make_participant(consent_study)
         _consent_with_everything(as_co_researcher, participant)
         with app.app_context():
             services.withdraw_item(db.session.get(Participant, participant.id), Item.QUOTE)
             db.session.commit()
         assert called == [participant.id]
-    finally:
-        services._ITEM_STEPS[Item.QUOTE].remove(remove_quotes)
 
 
 def test_rollback_during_erasure_keeps_data_and_file(

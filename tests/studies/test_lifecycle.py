@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fieldapp.common import signals
 from fieldapp.extensions import db
 from fieldapp.studies import services
 from fieldapp.studies.models import InvalidTransition, Study, StudyState
@@ -76,17 +77,14 @@ def test_transition_guard_blocks_with_its_messages(ctx, make_study, area, coordi
     actor = db.session.get(User, coordinator.id)
     publish_consent(study.id, coordinator.id)
 
-    def guard(s):
-        return ["consent text missing for ar"]
+    def guard(s, *, target):
+        return ["consent text missing for ar"] if target == StudyState.FIELDWORK else []
 
-    services.register_transition_guard("fieldwork", guard)
-    try:
+    with signals.study_state_changing.connected_to(guard):
         with pytest.raises(services.StudyError) as raised:
             services.change_state(actor, study, "fieldwork")
         assert raised.value.params["problems"] == ["consent text missing for ar"]
         assert study.state == StudyState.DRAFT
-    finally:
-        services._GUARDS[StudyState.FIELDWORK].remove(guard)
     services.change_state(actor, study, "fieldwork")
     assert study.state == StudyState.FIELDWORK
 

@@ -1,4 +1,7 @@
-"""The audit log, readable by administrators."""
+"""The audit log, readable by administrators (blueprint "audit").
+
+The page lives with accounts, not in audit: it needs the administrator role, and audit
+sits below accounts so that every domain may record entries."""
 
 from __future__ import annotations
 

@@ -6,13 +6,14 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from fieldapp.common.forms import ActionForm
 from fieldapp.consent import services
 from fieldapp.consent.forms import ITEM_NAMES
 from fieldapp.consent.models import Item
 from fieldapp.extensions import db
 from fieldapp.i18n import LANGUAGE_CODES
-from fieldapp.participants.forms import ActionForm
 from fieldapp.participants.services import participant_for_token
+from fieldapp.reports.models import Report
 
 bp = Blueprint("participant_page", __name__, url_prefix="/p")
 
@@ -42,8 +43,6 @@ def show(token: str):
         if record is not None:
             text = record.form.text_for(record.language)
             labels = dict(text.item_labels) if text else {}
-        from fieldapp.reports.models import Report
-
         report = db.session.scalar(
             select(Report).where(
                 Report.study_id == participant.study_id, Report.state == "published"

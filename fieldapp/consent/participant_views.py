@@ -1,4 +1,9 @@
-"""Meeting participants: a new participant at the door, or a returning one by code."""
+"""Meeting participants: a new participant at the door, or a returning one by code
+(blueprint "participants").
+
+These pages live with consent, not in participants: meeting someone new goes straight on to
+the consent form, and the lists show each participant's consent. Participants sits below
+consent, which keeps its records."""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice as Choice
 
-from fieldapp.extensions import db
+from fieldapp.consent.services import current_form, latest_record
+from fieldapp.consent.views import start_consent
 from fieldapp.i18n import language
 from fieldapp.participants import services
+from fieldapp.participants.access import load_participant
 from fieldapp.participants.forms import FindParticipantForm, NewParticipantForm
-from fieldapp.participants.models import Participant
 from fieldapp.studies.access import study_view
 
 bp = Blueprint("participants", __name__)
@@ -30,16 +36,6 @@ ERRORS = {
     "withdrawn": _l("This participant has withdrawn. Nothing about them is kept."),
     "not_found": _l("No participant of yours has this code in this study."),
 }
-
-
-def load_participant(participant_id: int, *, manage: bool = False) -> Participant:
-    """The participant, if the current user may see them; 404 otherwise."""
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or not services.can_see_participant(current_user, participant):
-        abort(404)
-    if manage and not services.can_manage_participant(current_user, participant):
-        abort(403)
-    return participant
 
 
 @bp.route("/studies/<int:study_id>/participants/new", methods=["GET", "POST"])
@@ -75,8 +71,6 @@ def new(study):
             form.language.errors.append(ERRORS[error.code])
         else:
             # Nothing is stored yet: the choices go on with the consent form.
-            from fieldapp.consent.views import start_consent
-
             return start_consent(study, pending)
     status = 400 if form.is_submitted() else 200
     return render_template("participants/new.html", form=form, study=study), status
@@ -111,8 +105,6 @@ def find(study):
 @study_view()
 def index(study):
     """The participants this user met (a coordinator: all of the study)."""
-    from fieldapp.consent.services import current_form, latest_record
-
     participants = services.participants_visible_to(current_user, study)
     form = current_form(study)
     rows = []
@@ -132,8 +124,6 @@ def index(study):
 @login_required
 def show(participant_id: int):
     """One participant: code, language, and the state of their consent."""
-    from fieldapp.consent.services import current_form, latest_record
-
     participant = load_participant(participant_id)
     record = latest_record(participant)
     form = current_form(participant.study)
