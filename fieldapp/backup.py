@@ -22,8 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from fieldapp.consent.services import finish_file_removals, withdraw_participant
 from fieldapp.db import checkpoint_wal
 from fieldapp.extensions import db
+from fieldapp.participants.models import ErasedSubmission, Participant, ParticipantTombstone
+from fieldapp.studies.models import Study
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite"
@@ -238,8 +241,6 @@ class _Tombstone:
 
 def _tombstones() -> list[_Tombstone]:
     # Imported when a backup is restored: only that command needs the domains' erasure rules.
-    from fieldapp.participants.models import ParticipantTombstone
-
     try:
         rows = db.session.scalars(select(ParticipantTombstone)).all()
     except SQLAlchemyError:  # an empty or older database: nothing to carry over
@@ -255,14 +256,6 @@ def _tombstones() -> list[_Tombstone]:
 
 def _erase_again(tombstones: list[_Tombstone]) -> int:
     # Imported when a backup is restored: only that command needs the domains' erasure rules.
-    from fieldapp.consent.services import finish_file_removals, withdraw_participant
-    from fieldapp.participants.models import (
-        ErasedSubmission,
-        Participant,
-        ParticipantTombstone,
-    )
-    from fieldapp.studies.models import Study
-
     erased = 0
     for old in tombstones:
         tombstone = db.session.scalar(
