@@ -30,16 +30,15 @@ def language_choices():
 
 
 class NoControlCharacters:
-    """Refuse control characters (except newlines and tabs) in free text."""
+    """Refuse control characters (except newlines and tabs) in free text: the same set the
+    base form refuses everywhere (`_CONTROL_CHARACTERS`, below)."""
 
     def __init__(self, message=None):
         self.message = message or _l("This field contains characters that are not allowed.")
 
     def __call__(self, form, field):
         value = field.data or ""
-        if isinstance(value, str) and any(
-            ord(ch) < 32 and ch not in "\n\r\t" or ord(ch) == 127 for ch in value
-        ):
+        if isinstance(value, str) and _CONTROL_CHARACTERS.search(value):
             raise ValidationError(self.message)
 
 
