@@ -18,6 +18,7 @@ from fieldapp.instruments.definition import (
     Item,
     Question,
 )
+from fieldapp.instruments.expressions import ExpressionError, parse
 from fieldapp.instruments.xlsform.reader import (
     _CHOICES,
     _SETTINGS,
@@ -525,8 +526,6 @@ class _Importer:
     # ------------------------------------------------------------ expressions
 
     def _check_expressions(self, items: list[Item], expressions: list[_Expression]) -> None:
-        from fieldapp.instruments.expressions import ExpressionError, parse
-
         known: set[str] = set()
         for item in items:
             known.add(item.name)
